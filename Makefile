@@ -1,0 +1,48 @@
+# MentorBridge: `make run` serves the demo, `make test` runs the whole suite. Both set up .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test check bench install migrate seed lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --size small
+
+run: seed
+	@echo "Serving MentorBridge at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite, including browser tests (skipped, with the reason, when Debian's chromium is absent).
+# On PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorbridge make test
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy mentorbridge
+
+bench: $(STAMP)
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/workflow.py
+
+# Regenerate the lock after changing pyproject.toml (needs network access to PyPI).
+lock:
+	$(PYTHON) -m venv /tmp/mentorbridge-lock && /tmp/mentorbridge-lock/bin/pip install --quiet uv
+	/tmp/mentorbridge-lock/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles test-results .pytest_cache .mypy_cache .ruff_cache

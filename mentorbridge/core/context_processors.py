@@ -1,0 +1,16 @@
+"""Navigation for the base layout: which sections this visitor may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from mentorbridge.members.models import is_coordinator
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_is_coordinator": False}
+    return {"nav_is_coordinator": is_coordinator(user)}

@@ -1,0 +1,26 @@
+"""Permission-checked reads of members: every view fetches a member through here."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .models import Member
+
+
+def member_for_user(user: object) -> Member:
+    """The signed-in user's own Member (created on first use for accounts made outside sign-up)."""
+    member, _ = Member.objects.get_or_create(user=user)
+    return member
+
+
+def get_member_for_viewer(viewer: Member, pk: int) -> Member:
+    """Another member's public profile. Any signed-in member may read it; inactive accounts are hidden."""
+    member = (
+        Member.objects.with_profile()
+        .prefetch_related("interests", "topics_offered", "topics_wanted", "languages")
+        .filter(pk=pk, user__is_active=True)
+        .first()
+    )
+    if member is None:
+        raise Http404("No such member.")
+    return member

@@ -1,0 +1,97 @@
+"""Profile pages: your own profile (view, edit), other members' public profiles, institutions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services
+from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
+from .models import Institution, PrivateIdentity
+from .selectors import get_member_for_viewer, member_for_user
+
+
+@require_GET
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    identity = PrivateIdentity.objects.filter(member=member).first()
+    return render(
+        request,
+        "members/me.html",
+        {"member": member, "identity": identity, "missing": member.missing_fields()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    identity = PrivateIdentity.objects.filter(member=member).first() or PrivateIdentity(
+        member=member
+    )
+    if request.method == "POST":
+        profile_form = ProfileForm(request.POST, member=member)
+        identity_form = PrivateIdentityForm(request.POST, instance=identity, prefix="private")
+        if profile_form.is_valid() and identity_form.is_valid():
+            services.profile_update(profile_form=profile_form, identity_form=identity_form)
+            messages.success(request, "Your profile is saved.")
+            return redirect("members:me")
+        messages.error(request, "Some answers need another look; see the messages below.")
+        # The instance was mutated by validation; reload so nothing half-valid is shown as saved.
+        member.refresh_from_db()
+    else:
+        profile_form = ProfileForm(member=member)
+        identity_form = PrivateIdentityForm(instance=identity, prefix="private")
+    return render(
+        request,
+        "members/edit.html",
+        {"profile_form": profile_form, "identity_form": identity_form, "member": member},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = member_for_user(request.user)
+    member = get_member_for_viewer(viewer, pk)
+    if member.pk == viewer.pk:
+        return redirect("members:me")
+    return render(request, "members/detail.html", {"member": member})
+
+
+@require_GET
+@login_required
+def institution_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the institution <option>s matching a search, for the profile form's select."""
+    member = member_for_user(request.user)
+    text = request.GET.get("q", "")[:100]
+    institutions = Institution.objects.visible_to(member).search(text)[:50]
+    selected = request.GET.get("institution", "")
+    return render(
+        request,
+        "members/_institution_options.html",
+        {"institutions": institutions, "selected": selected},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def propose_institution(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    form = InstitutionProposalForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            institution = services.institution_propose(member=member, form=form)
+            messages.success(
+                request,
+                f"Thank you. {institution.name} is on your profile now and awaits a "
+                "coordinator's approval before others see it.",
+            )
+            return redirect("members:edit")
+        return render(request, "members/propose_institution.html", {"form": form}, status=400)
+    return render(request, "members/propose_institution.html", {"form": form})

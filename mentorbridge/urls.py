@@ -1,0 +1,17 @@
+"""Top-level URL map: one include per app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from mentorbridge.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("mentorbridge.members.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "mentorbridge.core.views.not_found"
+handler500 = "mentorbridge.core.views.server_error"

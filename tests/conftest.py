@@ -1,0 +1,77 @@
+"""Named people every test module can use: a student, a resident, a surgeon, a coordinator, an outsider."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from mentorbridge.accounts.roles import sync_coordinator_group
+from mentorbridge.members.models import COORDINATORS_GROUP, Member, TrainingStage
+
+from .factories import MemberFactory, UserFactory
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+def stage(slug: str) -> TrainingStage:
+    return TrainingStage.objects.get(slug=slug)
+
+
+@pytest.fixture
+def student(db: None) -> Member:
+    return MemberFactory(full_name="Sam Student", stage=stage("ms2"), user__email="sam@example.org")
+
+
+@pytest.fixture
+def resident(db: None) -> Member:
+    return MemberFactory(
+        full_name="Rita Resident", stage=stage("pgy-4-resident"), user__email="rita@example.org"
+    )
+
+
+@pytest.fixture
+def surgeon(db: None) -> Member:
+    return MemberFactory(
+        full_name="Sol Surgeon", stage=stage("senior-surgeon"), user__email="sol@example.org"
+    )
+
+
+@pytest.fixture
+def outsider(db: None) -> Member:
+    return MemberFactory(full_name="Otto Outsider", stage=stage("ms1"), user__email="otto@example.org")
+
+
+@pytest.fixture
+def coordinator(db: None) -> Member:
+    member = MemberFactory(full_name="Cora Coordinator", stage=None, user__email="cora@example.org")
+    sync_coordinator_group()
+    member.user.is_staff = True
+    member.user.save()
+    member.user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    TOTP.activate(member.user, TOTP_SECRET)
+    return member
+
+
+def client_for(member: Member) -> Client:
+    """A client logged in as `member` (MFA already passed: force_login skips the login form)."""
+    client = Client()
+    client.force_login(member.user)
+    return client
+
+
+@pytest.fixture
+def has_totp() -> object:
+    return lambda member: Authenticator.objects.filter(user=member.user).exists()
+
+
+@pytest.fixture
+def any_user(db: None) -> object:
+    return UserFactory()

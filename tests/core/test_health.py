@@ -1,0 +1,40 @@
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_it_answers_200_when_the_database_is_reachable() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_the_database_is_not() -> None:
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError):
+        response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_it_rejects_post() -> None:
+    assert Client().post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_landing_page_explains_both_tracks() -> None:
+    body = Client().get("/").content.decode()
+    assert "Medical students ↔ residents and fellows" in body
+    assert "Residents and fellows ↔ senior surgeons" in body
+    assert "How matching works" in body
+    assert "cdn" not in body.lower()
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_is_a_friendly_404() -> None:
+    response = Client().get("/no/such/page/")
+    assert response.status_code == 404
