@@ -13,11 +13,15 @@ from mentorbridge.members.models import COORDINATORS_GROUP, Member, TrainingStag
 
 from .factories import MemberFactory, UserFactory
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: object) -> None:
+    # Also start every test with an empty cache: allauth's rate limits count there.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
@@ -46,7 +50,9 @@ def surgeon(db: None) -> Member:
 
 @pytest.fixture
 def outsider(db: None) -> Member:
-    return MemberFactory(full_name="Otto Outsider", stage=stage("ms1"), user__email="otto@example.org")
+    return MemberFactory(
+        full_name="Otto Outsider", stage=stage("ms1"), user__email="otto@example.org"
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import models
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user_object(self, email: str, password: str | None, **extra: Any) -> User:  # type: ignore[override]
+    def _create_user_object(self, email: str, password: str | None, **extra: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         return user
@@ -40,7 +40,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
 
     def __str__(self) -> str:
         return self.email

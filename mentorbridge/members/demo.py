@@ -126,9 +126,7 @@ class SeedReport:
 def seed_institutions() -> int:
     existing = set(Institution.objects.values_list("name", "city", "country"))
     new = [
-        Institution(
-            name=name, city=city, region=region, country=country, has_ct_program=has_ct
-        )
+        Institution(name=name, city=city, region=region, country=country, has_ct_program=has_ct)
         for name, city, region, country, has_ct in INSTITUTIONS
         if (name, city, country) not in existing
     ]
@@ -141,7 +139,9 @@ def _stage_kind_weights() -> list[tuple[str, float]]:
     return [("student", 0.58), ("resident", 0.20), ("fellow", 0.07), ("surgeon", 0.15)]
 
 
-def _pick_stage(rng: random.Random, stages_by_kind: dict[str, list[TrainingStage]]) -> TrainingStage:
+def _pick_stage(
+    rng: random.Random, stages_by_kind: dict[str, list[TrainingStage]]
+) -> TrainingStage:
     kinds, weights = zip(*_stage_kind_weights(), strict=True)
     kind = rng.choices(kinds, weights)[0]
     return rng.choice(stages_by_kind[kind])
@@ -153,7 +153,7 @@ def seed_demo(size: int) -> SeedReport:
     report = SeedReport(logins=DEMO_LOGINS)
     report.institutions_created = seed_institutions()
 
-    rng = random.Random(20240607)  # noqa: S311 - demo data, not security
+    rng = random.Random(20240607)
     fake = Faker(["en_US"])
     fake.seed_instance(20240607)
 
@@ -161,16 +161,16 @@ def seed_demo(size: int) -> SeedReport:
     with_ct = [i for i in institutions if i.has_ct_program]
     without_ct = [i for i in institutions if not i.has_ct_program]
     by_name = {i.name: i for i in institutions}
-    stages = list(TrainingStage.objects.active())
+    stages = list(TrainingStage.objects.filter(is_active=True))
     stages_by_kind: dict[str, list[TrainingStage]] = {}
-    for stage in stages:
-        stages_by_kind.setdefault(stage.kind, []).append(stage)
+    for each in stages:
+        stages_by_kind.setdefault(each.kind, []).append(each)
     stage_by_slug = {s.slug: s for s in stages}
-    interests = list(Interest.objects.active())
-    topics = {t.slug: t for t in Topic.objects.active()}
-    languages = list(Language.objects.active())
+    interests = list(Interest.objects.filter(is_active=True))
+    topics = {t.slug: t for t in Topic.objects.filter(is_active=True)}
+    languages = list(Language.objects.filter(is_active=True))
     english = next((lang for lang in languages if lang.slug == "english"), languages[0])
-    categories = {c.slug: c for c in MembershipCategory.objects.active()}
+    categories = {c.slug: c for c in MembershipCategory.objects.filter(is_active=True)}
     password = make_password(DEMO_PASSWORD)
 
     # Generate every record first (deterministic for a given size), then insert the missing ones.
@@ -187,8 +187,8 @@ def seed_demo(size: int) -> SeedReport:
             }
         )
     for i in range(size):
-        stage = _pick_stage(rng, stages_by_kind)
-        if stage.kind == "student":
+        picked = _pick_stage(rng, stages_by_kind)
+        if picked.kind == "student":
             # Most students are at schools without a CT program: the people the program must reach.
             pool = without_ct if rng.random() < 0.6 else with_ct
         else:
@@ -198,7 +198,7 @@ def seed_demo(size: int) -> SeedReport:
             {
                 "email": f"demo{i:05d}@{DEMO_DOMAIN}",
                 "full_name": f"{first} {last}",
-                "stage": stage,
+                "stage": picked,
                 "institution": rng.choice(pool),
                 "named": False,
                 "pronouns": rng.choice(["", "", "she/her", "he/him", "they/them"]),
@@ -225,7 +225,9 @@ def seed_demo(size: int) -> SeedReport:
     )
     EmailAddress.objects.bulk_create(
         [
-            EmailAddress(user_id=user_ids[str(r["email"])], email=r["email"], verified=True, primary=True)
+            EmailAddress(
+                user_id=user_ids[str(r["email"])], email=r["email"], verified=True, primary=True
+            )
             for r in todo
         ],
         batch_size=2000,
@@ -235,7 +237,7 @@ def seed_demo(size: int) -> SeedReport:
     for r in todo:
         stage = r["stage"]
         institution = r["institution"]
-        assert stage is None or isinstance(stage, TrainingStage)
+        assert stage is None or isinstance(stage, TrainingStage)  # for the type checker
         assert institution is None or isinstance(institution, Institution)
         region = institution.region if institution else ""
         kind = stage.kind if stage else ""
@@ -282,7 +284,8 @@ def seed_demo(size: int) -> SeedReport:
         mid = member_ids[str(r["email"])]
         member_languages = {english} | set(rng.sample(languages, rng.choice([0, 0, 1, 1, 2])))
         through_rows["languages"] += [
-            Member.languages.through(member_id=mid, language_id=lang.pk) for lang in member_languages
+            Member.languages.through(member_id=mid, language_id=lang.pk)
+            for lang in member_languages
         ]
         through_rows["interests"] += [
             Member.interests.through(member_id=mid, interest_id=i.pk)
@@ -337,7 +340,9 @@ def _make_coordinator() -> None:
         TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
-def _bio(fake: Faker, rng: random.Random, stage: TrainingStage, institution: Institution | None) -> str:
+def _bio(
+    fake: Faker, rng: random.Random, stage: TrainingStage, institution: Institution | None
+) -> str:
     where = institution.name if institution else "my institution"
     focus = rng.choice(
         [

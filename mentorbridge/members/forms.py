@@ -92,7 +92,8 @@ class ProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
-        super().__init__(*args, instance=member, **kwargs)
+        kwargs["instance"] = member
+        super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["stage"].required = True
         self.fields["stage"].queryset = TrainingStage.objects.active()  # type: ignore[attr-defined]
@@ -103,12 +104,16 @@ class ProfileForm(forms.ModelForm):
         self.fields["topics_wanted"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
         self.fields["topics_offered"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
         if self.instance.home_has_ct_program is not None:
-            self.initial["home_has_ct_program"] = "true" if self.instance.home_has_ct_program else "false"
+            self.initial["home_has_ct_program"] = (
+                "true" if self.instance.home_has_ct_program else "false"
+            )
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
         if len(name) < 2:
-            raise forms.ValidationError("Please enter your name as you would like mentors to see it.")
+            raise forms.ValidationError(
+                "Please enter your name as you would like mentors to see it."
+            )
         return name
 
     def clean_phone(self) -> str:
@@ -173,7 +178,11 @@ class PrivateIdentityForm(forms.ModelForm):
         data = super().clean() or {}
         answered = bool(data.get("gender")) or any(
             data.get(name) is not None
-            for name in ("underrepresented_in_medicine", "first_generation", "international_graduate")
+            for name in (
+                "underrepresented_in_medicine",
+                "first_generation",
+                "international_graduate",
+            )
         )
         if answered and not data.get("consent"):
             raise forms.ValidationError(

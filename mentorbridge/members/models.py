@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import ClassVar
+from typing import ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,8 +26,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a time zone we know. Pick one from the list.")
 
 
-class TaxonomyQuerySet(models.QuerySet["Taxonomy"]):
-    def active(self) -> TaxonomyQuerySet:
+_T = TypeVar("_T", bound="Taxonomy")
+
+
+class TaxonomyQuerySet(models.QuerySet[_T]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
 
@@ -257,7 +260,10 @@ class Member(models.Model):
             ("Your name", bool(self.full_name)),
             ("Training stage", self.stage_id is not None),
             ("Institution", self.institution_id is not None),
-            ("Whether your institution has a CT surgery program", self.home_has_ct_program is not None),
+            (
+                "Whether your institution has a CT surgery program",
+                self.home_has_ct_program is not None,
+            ),
             ("Subspecialty interests", self.interests.exists()),
             ("Languages", self.languages.exists()),
             ("A short bio", bool(self.bio.strip())),

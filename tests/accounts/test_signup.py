@@ -17,7 +17,11 @@ def test_sign_up_needs_a_verified_email_before_login() -> None:
     client = Client()
     response = client.post(
         "/accounts/signup/",
-        {"email": "new@example.org", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "email": "new@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
@@ -89,7 +93,9 @@ def test_a_coordinator_login_asks_for_the_code(coordinator: Member) -> None:
     from ..factories import PASSWORD
 
     client = Client()
-    response = client.post("/accounts/login/", {"login": coordinator.user.email, "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": coordinator.user.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/authenticate/"
 

@@ -93,7 +93,9 @@ def test_each_wrong_field_gets_a_clear_message_and_saves_nothing(
     assert not PrivateIdentity.objects.filter(member=student).exists()
 
 
-def test_an_institution_someone_else_proposed_cannot_be_chosen(student: Member, outsider: Member) -> None:
+def test_an_institution_someone_else_proposed_cannot_be_chosen(
+    student: Member, outsider: Member
+) -> None:
     theirs = Institution.objects.create(
         name="Hidden School", city="Nowhere", is_approved=False, proposed_by=outsider
     )
@@ -126,7 +128,13 @@ def test_private_answers_never_appear_to_another_member(student: Member, residen
     )
     body = client_for(resident).get(f"/members/{student.pk}/").content.decode()
     assert student.full_name in body
-    for secret in ("Non-binary", "nonbinary", "under-represented", "International graduate", "Private"):
+    for secret in (
+        "Non-binary",
+        "nonbinary",
+        "under-represented",
+        "International graduate",
+        "Private",
+    ):
         assert secret not in body
     own = client_for(student).get("/members/me/").content.decode()
     assert "Non-binary" in own
@@ -134,7 +142,9 @@ def test_private_answers_never_appear_to_another_member(student: Member, residen
 
 def test_a_member_cannot_edit_another_members_profile(student: Member, resident: Member) -> None:
     client = client_for(resident)
-    assert client.post(f"/members/{student.pk}/", valid_profile(full_name="Hacked")).status_code == 405
+    assert (
+        client.post(f"/members/{student.pk}/", valid_profile(full_name="Hacked")).status_code == 405
+    )
     assert client.post(f"/members/{student.pk}/edit/", valid_profile()).status_code == 404
     student.refresh_from_db()
     assert student.full_name == "Sam Student"
@@ -165,7 +175,12 @@ def test_institution_search_filters_options(student: Member) -> None:
 def test_a_member_proposes_a_missing_institution(student: Member) -> None:
     response = client_for(student).post(
         "/members/institutions/propose/",
-        {"name": "New School of Medicine", "city": "Boise", "region": "ID", "country": "United States"},
+        {
+            "name": "New School of Medicine",
+            "city": "Boise",
+            "region": "ID",
+            "country": "United States",
+        },
     )
     assert response.status_code == 302
     student.refresh_from_db()
@@ -187,7 +202,9 @@ def test_proposing_an_existing_institution_is_refused(student: Member) -> None:
     assert Institution.objects.count() == before
 
 
-def test_roles_follow_the_training_stage(student: Member, resident: Member, surgeon: Member) -> None:
+def test_roles_follow_the_training_stage(
+    student: Member, resident: Member, surgeon: Member
+) -> None:
     assert student.roles() == ["mentee"]
     assert resident.roles() == ["mentee", "mentor"]
     assert surgeon.roles() == ["mentor"]

@@ -40,6 +40,6 @@ class Command(BaseCommand):
         )
         if options["quiet_logins"]:
             return
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for login in report.logins:
             self.stdout.write(f"  {login.email:<36} {login.role}")

@@ -1,0 +1,76 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded browser).
+
+Screenshots of each step go to test-results/e2e/<test name>/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+# browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Shots:
+    """Numbered screenshots of one test's steps."""
+
+    def __init__(self, page: object, name: str) -> None:
+        self.page = page
+        self.folder = RESULTS / re.sub(r"[^\w.-]+", "_", name)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+
+    def __call__(self, step: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        return path
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shots(page: object, request: pytest.FixtureRequest) -> Shots:
+    return Shots(page, request.node.name)
