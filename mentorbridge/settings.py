@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "mentorbridge.core",
     "mentorbridge.accounts",
     "mentorbridge.members",
+    "mentorbridge.programs",
+    "mentorbridge.matching",
+    "mentorbridge.mentorships",
+    "mentorbridge.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,41 @@
+"""One helper renders an email from its templates (subject, text, HTML) and queues it on commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """`templates/emails/<template>_subject.txt`, `_body.txt` and `_body.html`."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    text = render_to_string(f"emails/{template}_body.txt", context)
+    html = render_to_string(f"emails/{template}_body.html", context)
+    return subject, text, html
+
+
+def queue(*, to: str | list[str], template: str, context: dict[str, Any]) -> None:
+    """Render now (templates need the request's objects), send from a worker after commit."""
+    from .tasks import send_email
+
+    recipients = [to] if isinstance(to, str) else list(to)
+    subject, text, html = render(template, context)
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=recipients, subject=subject, text=text, html=html)
+    )
+
+
+def deliver(*, to: list[str], subject: str, text: str, html: str) -> int:
+    message = EmailMultiAlternatives(
+        subject=f"[MentorBridge] {subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(html, "text/html")
+    return message.send()

@@ -1,0 +1,39 @@
+"""Tell a member something: an in-app notification, and the same news by email."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from mentorbridge.members.models import Member
+
+from . import emails
+from .models import Notification
+
+
+def notify(
+    *,
+    member: Member,
+    kind: str,
+    title: str,
+    url: str = "",
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
+    body: str = "",
+) -> Notification:
+    notification = Notification.objects.create(
+        member=member, kind=kind, title=title[:200], body=body, url=url
+    )
+    if template:
+        emails.queue(
+            to=member.user.email,
+            template=template,
+            context={
+                "member": member,
+                "title": title,
+                "url": f"{settings.SITE_URL}{url}" if url.startswith("/") else url,
+                **(context or {}),
+            },
+        )
+    return notification

@@ -1,0 +1,12 @@
+"""Background jobs of the core app. Tasks are thin: they call a helper."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import emails
+
+
+@task()
+def send_email(*, to: list[str], subject: str, text: str, html: str) -> int:
+    return emails.deliver(to=to, subject=subject, text=text, html=html)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MentorshipsConfig(AppConfig):
+    name = "mentorbridge.mentorships"
+    label = "mentorships"
