@@ -9,7 +9,11 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", core_views.notifications, name="notifications"),
+    path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("members/", include("mentorbridge.members.urls")),
+    path("programs/", include("mentorbridge.programs.urls")),
+    path("matching/", include("mentorbridge.matching.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,7 +25,7 @@ def today() -> dt.date:
 @contextlib.contextmanager
 def frozen(when: dt.datetime) -> Iterator[None]:
     """Pretend it is `when` (an aware datetime) inside the block."""
-    global _frozen  # noqa: PLW0603 - test hook, one process-wide clock
+    global _frozen
     if timezone.is_naive(when):
         raise ValueError("clock.frozen needs an aware datetime")
     previous, _frozen = _frozen, when

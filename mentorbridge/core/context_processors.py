@@ -13,4 +13,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_is_coordinator": False}
-    return {"nav_is_coordinator": is_coordinator(user)}
+    from .models import Notification
+
+    member = getattr(user, "member", None)
+    unread = Notification.objects.filter(member=member).unread().count() if member else 0
+    return {"nav_is_coordinator": is_coordinator(user), "nav_unread": unread}

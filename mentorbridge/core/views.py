@@ -1,10 +1,16 @@
 """Pages that belong to no single domain: the landing page, health check, error pages."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from mentorbridge.members.selectors import member_for_user
+
+from . import clock
+from .models import Notification
 
 
 @require_GET
@@ -31,3 +37,32 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    items = list(Notification.objects.filter(member=member)[:100])
+    return render(request, "core/notifications.html", {"items": items})
+
+
+@require_POST
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark all as read, or one (then follow its link)."""
+    member = member_for_user(request.user)
+    qs = Notification.objects.filter(member=member, read_at__isnull=True)
+    pk = request.POST.get("pk", "")
+    if pk:
+        notification = Notification.objects.filter(
+            member=member, pk=pk if pk.isdigit() else 0
+        ).first()
+        if notification is None:
+            raise Http404("No such notification.")
+        qs.filter(pk=notification.pk).update(read_at=clock.now())
+        if notification.url.startswith("/"):
+            return redirect(notification.url)
+    else:
+        qs.update(read_at=clock.now())
+    return redirect("notifications")

@@ -60,7 +60,9 @@ class MentorshipRequest(models.Model):
         indexes: ClassVar = [models.Index(fields=["state", "deadline"])]
 
     def __str__(self) -> str:
-        return f"Request {self.pk}: {self.mentee_enrollment.member} → {self.mentor_enrollment.member}"
+        return (
+            f"Request {self.pk}: {self.mentee_enrollment.member} → {self.mentor_enrollment.member}"
+        )
 
 
 class MatchRun(models.Model):
@@ -126,7 +128,9 @@ class MatchProposal(models.Model):
     class Meta:
         ordering: ClassVar = ["pk"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["run", "mentee_enrollment"], name="proposal_one_per_mentee")
+            models.UniqueConstraint(
+                fields=["run", "mentee_enrollment"], name="proposal_one_per_mentee"
+            )
         ]
 
     def __str__(self) -> str:

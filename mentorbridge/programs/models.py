@@ -166,9 +166,7 @@ class Enrollment(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="enrollments")
     goals = models.TextField(max_length=2000, blank=True)
     # Mentee preferences; soft ones raise a score, hard ones exclude pairs.
-    target_programs = models.ManyToManyField(
-        Institution, blank=True, related_name="targeted_by"
-    )
+    target_programs = models.ManyToManyField(Institution, blank=True, related_name="targeted_by")
     same_gender = models.CharField(
         "a mentor of my gender", max_length=4, choices=Preference.choices, blank=True
     )

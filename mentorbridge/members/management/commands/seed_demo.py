@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentorbridge.members.demo import DEMO_PASSWORD, SIZES, seed_demo
+from mentorbridge.programs.demo import seed_cycles
 
 
 def parse_size(value: str) -> int:
@@ -33,10 +34,12 @@ class Command(BaseCommand):
         size = parse_size(options["size"])
         started = time.perf_counter()
         report = seed_demo(size)
+        enrollments = seed_cycles()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo data: {report.members_created} members created, {report.members_total} in all, "
-            f"{report.institutions_created} institutions created ({elapsed:.1f} s)."
+            f"{report.institutions_created} institutions and {enrollments} enrollments in the open "
+            f"demo cycles created ({elapsed:.1f} s)."
         )
         if options["quiet_logins"]:
             return

@@ -1,0 +1,338 @@
+"""Recommended mentors for a mentee, ranked by the engine's score, each with reasons in plain words.
+
+Server-side cost does not grow in queries with the pool: the mentor table of the cycle comes from
+the per-process cache (`features.mentor_pool`), seats left from one query, and only the page of
+mentors shown is loaded as model objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mentorbridge.members.models import Interest, Language, Member, Topic
+from mentorbridge.programs.models import Enrollment
+
+from . import features, scoring
+
+FACTOR_LABELS = {
+    "interests": "Shared subspecialty interests",
+    "topics": "Offers the guidance you want",
+    "programs": "At a program on your list",
+    "region": "Same region",
+    "time_zone": "Time zones",
+    "language": "Shared language",
+    "concordance": "Your preferences",
+    "meeting": "Meeting style",
+    "text": "Similar goals and background",
+}
+
+
+@dataclass
+class Explanation:
+    score: float
+    reasons: list[str]
+    contributions: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    enrollment: Enrollment
+    explanation: Explanation
+
+
+@dataclass
+class Page:
+    items: list[Recommendation]
+    total_available: int
+    matched_filters: int
+    already_requested: set[int]
+    has_mentor: bool
+
+
+def _subject(member: Member) -> str:
+    pronouns = (member.pronouns or "").lower()
+    if pronouns.startswith("she"):
+        return "She"
+    if pronouns.startswith("he"):
+        return "He"
+    if pronouns.startswith("they"):
+        return "They"
+    return member.full_name.split(" ")[0] or "This mentor"
+
+
+def _words(
+    mentee: features.People,
+    mentors: features.People,
+    j: int,
+    contributions: list[tuple[str, float]],
+    names: dict[str, dict[int, str]],
+    mentor_member: Member | None,
+) -> list[str]:
+    """Plain-language reasons for the factors that actually contributed, strongest first."""
+    who = _subject(mentor_member) if mentor_member else "This mentor"
+    verb_s = "" if who == "They" else "s"
+    reasons: list[tuple[float, str]] = []
+    for factor, value in contributions:
+        if value <= 0:
+            continue
+        if factor == "interests":
+            shared = sorted(
+                names["interest"][i]
+                for i in mentee.interests[0] & mentors.interests[j]
+                if i in names["interest"]
+            )
+            if shared:
+                reasons.append(
+                    (
+                        value,
+                        f"You both focus on {_join(s.lower() for s in shared)} surgery"
+                        if len(shared) == 1
+                        and "surgery" not in shared[0].lower()
+                        and shared[0] in {"Congenital", "Adult cardiac", "General thoracic"}
+                        else f"You share an interest in {_join(s.lower() for s in shared)}",
+                    )
+                )
+        elif factor == "topics":
+            covered = sorted(
+                names["topic"][t]
+                for t in mentee.topics[0] & mentors.topics[j]
+                if t in names["topic"]
+            )
+            if covered:
+                reasons.append(
+                    (
+                        value,
+                        f"{who} offer{verb_s} guidance on {_join(c.lower() for c in covered[:3])}",
+                    )
+                )
+        elif factor == "programs":
+            reasons.append(
+                (
+                    value,
+                    f"{who} train{verb_s} at a program on your list ({mentors.institution_names[j]})",
+                )
+            )
+        elif factor == "region":
+            reasons.append(
+                (
+                    value,
+                    f"{who} {'are' if who == 'They' else 'is'} in your region ({mentors.regions[j]}), handy for away rotations",
+                )
+            )
+        elif factor == "time_zone":
+            hours = round(abs(mentee.utc_offsets[0] - mentors.utc_offsets[j]))
+            reasons.append(
+                (
+                    value,
+                    "Same time zone"
+                    if hours == 0
+                    else f"{hours} hour{'s' if hours != 1 else ''}' time difference",
+                )
+            )
+        elif factor == "language":
+            reasons.append(
+                (
+                    value,
+                    "You share a language besides English"
+                    if len(mentee.languages[0] & mentors.languages[j]) > 1
+                    else "You share a language",
+                )
+            )
+        elif factor == "concordance":
+            reasons.append((value, "Matches a preference you asked for"))
+        elif factor == "meeting":
+            reasons.append((value, "You like to meet the same way"))
+        elif factor == "text":
+            reasons.append((value, "Your goals echo what they wrote about themselves"))
+    reasons.sort(key=lambda r: -r[0])
+    return [text for _, text in reasons]
+
+
+def _join(items: Any) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _names() -> dict[str, dict[int, str]]:
+    return {
+        "interest": dict(Interest.objects.values_list("pk", "name")),
+        "topic": dict(Topic.objects.values_list("pk", "name")),
+    }
+
+
+def _filter_mask(
+    mentors: features.People, filters: dict[str, Any], members: dict[int, Member] | None = None
+) -> np.ndarray:
+    mask = np.ones(len(mentors), dtype=bool)
+    if not filters:
+        return mask
+    if "interest" in filters:
+        mask &= np.fromiter(
+            (filters["interest"] in s for s in mentors.interests), bool, len(mentors)
+        )
+    if "topic" in filters:
+        mask &= np.fromiter((filters["topic"] in s for s in mentors.topics), bool, len(mentors))
+    if "institution" in filters:
+        mask &= np.asarray(mentors.institution_ids) == filters["institution"]
+    if "region" in filters:
+        region = filters["region"].strip().lower()
+        mask &= np.fromiter((r.lower() == region for r in mentors.regions), bool, len(mentors))
+    if "language" in filters:
+        mask &= np.fromiter(
+            (filters["language"] in s for s in mentors.languages), bool, len(mentors)
+        )
+    if "q" in filters:
+        words = [w.lower() for w in filters["q"].split()[:5]]
+        haystack = [
+            f"{n} {i} {t}".lower()
+            for n, i, t in zip(mentors.names, mentors.institution_names, mentors.texts, strict=True)
+        ]
+        mask &= np.fromiter((all(w in h for w in words) for h in haystack), bool, len(mentors))
+    return mask
+
+
+def for_mentee(
+    enrollment: Enrollment, *, filters: dict[str, Any] | None = None, limit: int = 20
+) -> Page:
+    from mentorbridge.mentorships.models import Mentorship
+
+    from .models import MentorshipRequest
+
+    cycle = enrollment.cycle
+    mentors = features.mentor_pool(cycle)
+    mentee = features.load_people(queryset=Enrollment.objects.filter(pk=enrollment.pk))
+    weights = cycle.program.effective_weights()
+    scores = scoring.score_one(mentee, mentors, weights)  # -inf where not eligible
+    full = features.full_mentors(cycle)
+    available = np.isfinite(scores) & ~np.isin(
+        np.asarray(mentors.enrollment_ids, dtype=np.int64), list(full)
+    )
+    wanted = available & _filter_mask(mentors, filters or {})
+    order = np.flatnonzero(wanted)
+    # Highest score first; ties by enrollment id so the order is stable between visits.
+    order = order[np.lexsort((np.asarray(mentors.enrollment_ids)[order], -scores[order]))][:limit]
+    shown = {
+        e.pk: e
+        for e in Enrollment.objects.filter(pk__in=[mentors.enrollment_ids[j] for j in order])
+        .select_related("member__stage", "member__institution")
+        .prefetch_related("topics", "member__interests")
+    }
+    names = _names()
+    items = []
+    for j in order:
+        contributions = scoring.explain(mentee, mentors, int(j), weights)
+        mentor_enrollment = shown[mentors.enrollment_ids[j]]
+        items.append(
+            Recommendation(
+                enrollment=mentor_enrollment,
+                explanation=Explanation(
+                    score=float(scores[j]),
+                    reasons=_words(
+                        mentee, mentors, int(j), contributions, names, mentor_enrollment.member
+                    ),
+                    contributions=contributions,
+                ),
+            )
+        )
+    requested = set(
+        MentorshipRequest.objects.pending()
+        .filter(mentee_enrollment=enrollment)
+        .values_list("mentor_enrollment_id", flat=True)
+    )
+    has_mentor = (
+        Mentorship.objects.active().filter(mentee=enrollment.member, program=cycle.program).exists()
+    )
+    return Page(
+        items=items,
+        total_available=int(available.sum()),
+        matched_filters=int(wanted.sum()),
+        already_requested=requested,
+        has_mentor=has_mentor,
+    )
+
+
+def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -> Explanation:
+    mentee = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_enrollment.pk))
+    mentor = features.load_people(queryset=Enrollment.objects.filter(pk=mentor_enrollment.pk))
+    weights = mentee_enrollment.cycle.program.effective_weights()
+    contributions = scoring.explain(mentee, mentor, 0, weights)
+    return Explanation(
+        score=sum(v for _, v in contributions),
+        reasons=_words(mentee, mentor, 0, contributions, _names(), mentor_enrollment.member),
+        contributions=contributions,
+    )
+
+
+def filter_options(cycle: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The choices of each filter on the find page, from the cycle's mentor pool."""
+    mentors = features.mentor_pool(cycle)
+    present = {
+        "interest": set().union(*mentors.interests) if len(mentors) else set(),
+        "topic": set().union(*mentors.topics) if len(mentors) else set(),
+        "language": set().union(*mentors.languages) if len(mentors) else set(),
+    }
+    institutions = sorted(
+        {
+            (i, n)
+            for i, n in zip(mentors.institution_ids, mentors.institution_names, strict=True)
+            if i
+        },
+        key=lambda x: x[1],
+    )
+    regions = sorted({r for r in mentors.regions if r})
+    names = _names()
+    languages = dict(Language.objects.values_list("pk", "name"))
+
+    def opts(name: str, pairs: list[tuple[Any, str]]) -> list[tuple[Any, str, bool]]:
+        return [(v, text, filters.get(name) == v) for v, text in pairs]
+
+    return [
+        {
+            "name": "interest",
+            "label": "Interest",
+            "options": opts(
+                "interest",
+                sorted(
+                    (
+                        (i, names["interest"][i])
+                        for i in present["interest"]
+                        if i in names["interest"]
+                    ),
+                    key=lambda x: x[1],
+                ),
+            ),
+        },
+        {
+            "name": "topic",
+            "label": "Topic",
+            "options": opts(
+                "topic",
+                sorted(
+                    ((t, names["topic"][t]) for t in present["topic"] if t in names["topic"]),
+                    key=lambda x: x[1],
+                ),
+            ),
+        },
+        {
+            "name": "institution",
+            "label": "Institution",
+            "options": opts("institution", institutions),
+        },
+        {"name": "region", "label": "Region", "options": opts("region", [(r, r) for r in regions])},
+        {
+            "name": "language",
+            "label": "Language",
+            "options": opts(
+                "language",
+                sorted(
+                    ((lang, languages[lang]) for lang in present["language"] if lang in languages),
+                    key=lambda x: x[1],
+                ),
+            ),
+        },
+    ]

@@ -1,0 +1,147 @@
+"""Coordinator pages for match runs: start, watch progress, review, adjust, publish."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.programs.models import Cycle
+
+from . import runs
+from .forms import MatchRunForm
+from .models import MatchProposal, MatchRun
+
+
+def _run(pk: int) -> MatchRun:
+    run = MatchRun.objects.select_related("cycle__program", "created_by").filter(pk=pk).first()
+    if run is None:
+        raise Http404("No such match run.")
+    return run
+
+
+def _proposal(run: MatchRun, raw: str | None) -> MatchProposal:
+    proposal = MatchProposal.objects.filter(
+        run=run, pk=int(raw) if raw and raw.isdigit() else 0
+    ).first()
+    if proposal is None:
+        raise runs.MatchRunError("Pick a pair from this run.")
+    return proposal
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def run_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=cycle_pk)
+    form = MatchRunForm(
+        request.POST or None, weights=cycle.program.effective_weights(), cycle=cycle
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run = runs.match_run_create(
+                    cycle=cycle,
+                    by=request.user,
+                    objective=form.cleaned_data["objective"],
+                    weights=form.weights(),
+                    fixed_pairs=form.cleaned_data["fixed_pairs"],
+                    forbidden_pairs=form.cleaned_data["forbidden_pairs"],
+                    seed=form.cleaned_data["seed"],
+                )
+            except runs.MatchRunError as error:
+                messages.error(request, str(error))
+            else:
+                return redirect("matching:run", run.pk)
+        status = 400
+    else:
+        status = 200
+    history = MatchRun.objects.filter(cycle=cycle).select_related("created_by")[:20]
+    return render(
+        request,
+        "matching/runs.html",
+        {"cycle": cycle, "form": form, "history": history},
+        status=status,
+    )
+
+
+@require_GET
+@coordinator_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(pk)
+    if request.htmx and run.status in {MatchRun.Status.QUEUED, MatchRun.Status.RUNNING}:  # type: ignore[attr-defined]
+        return render(request, "matching/_run_progress.html", {"run": run})
+    proposals = run.proposals.select_related(
+        "mentee_enrollment__member__stage",
+        "mentee_enrollment__member__institution",
+        "mentor_enrollment__member__stage",
+        "mentor_enrollment__member__institution",
+    ).order_by("mentor_enrollment_id" if request.GET.get("sort") == "mentor" else "pk")
+    if request.GET.get("show") == "unmatched":
+        proposals = proposals.filter(mentor_enrollment__isnull=True)
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    template = "matching/run.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        # Progress finished: tell htmx to load the whole page.
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, template, {"run": run, "page": page, "labels": FACTOR_NAMES})
+
+
+FACTOR_NAMES = {
+    "interests": "shared interests",
+    "topics": "topics covered",
+    "programs": "target program",
+    "region": "region",
+    "time_zone": "time zone",
+    "language": "language",
+    "concordance": "preferences met",
+    "meeting": "meeting style",
+    "text": "goals/bio similarity",
+}
+
+
+@require_POST
+@coordinator_required
+def run_action(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "swap":
+            picked = request.POST.getlist("pick")
+            if len(picked) != 2:
+                raise runs.MatchRunError("Tick exactly two pairs to swap their mentors.")
+            runs.proposal_swap(
+                run=run, first=_proposal(run, picked[0]), second=_proposal(run, picked[1])
+            )
+            messages.success(request, "Pairs swapped.")
+        elif action in {"lock", "unlock"}:
+            runs.proposal_lock(
+                run=run,
+                proposal=_proposal(run, request.POST.get("proposal")),
+                locked=action == "lock",
+            )
+            messages.success(request, "Pair locked." if action == "lock" else "Pair unlocked.")
+        elif action == "remove":
+            runs.proposal_remove(run=run, proposal=_proposal(run, request.POST.get("proposal")))
+            messages.success(request, "Pair removed from the proposal.")
+        elif action == "publish":
+            report = runs.match_run_publish(run=run, by=request.user)
+            skipped = len(report["skipped"])
+            messages.success(
+                request,
+                f"Published: {report['created']} mentorships created"
+                + (f", {skipped} skipped (see the report)." if skipped else "."),
+            )
+        elif action == "rerun":
+            copy = runs.match_run_rerun(run=run, by=request.user)
+            messages.success(request, "Re-running from the same snapshot.")
+            return redirect("matching:run", copy.pk)
+        else:
+            messages.error(request, "Unknown action.")
+    except runs.MatchRunError as error:
+        messages.error(request, str(error))
+    return redirect("matching:run", run.pk)

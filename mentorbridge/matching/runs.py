@@ -1,0 +1,446 @@
+"""Coordinator match runs: snapshot the cycle, score, assign, preview, adjust, publish.
+
+A run is reproducible: its snapshot holds every input the engine saw (feature tables, seats,
+weights, fixed and forbidden pairs, seed), and `match_run_execute` computes only from it.
+Each run considers the mentees still without a mentor and the seats still free, so a run after
+a publish matches late enrollments without touching published pairs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F
+
+from mentorbridge.core import clock
+from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.programs.models import Cycle, Enrollment
+
+from . import features, scoring
+from .models import MatchProposal, MatchRun
+from .services import RequestError, _close_other_requests, mentorship_start
+
+log = logging.getLogger(__name__)
+
+# Students from schools without a CT program get this much more weight in batch runs, so that
+# when seats are short they are placed first (program option `prioritize_without_ct_program`).
+NO_CT_PRIORITY = 1.25
+CANDIDATES_PER_SIDE = 30
+
+
+class MatchRunError(Exception):
+    """A refusal a coordinator can read; nothing was changed."""
+
+
+def _pairs(raw: Any) -> list[tuple[int, int]]:
+    pairs = []
+    for item in raw or []:
+        if not (
+            isinstance(item, list | tuple)
+            and len(item) == 2
+            and all(isinstance(x, int) for x in item)
+        ):
+            raise MatchRunError("Pairs must be [mentee enrollment id, mentor enrollment id].")
+        pairs.append((int(item[0]), int(item[1])))
+    return pairs
+
+
+def match_run_create(
+    *,
+    cycle: Cycle,
+    by: Any,
+    objective: str,
+    weights: dict[str, float] | None = None,
+    fixed_pairs: list[tuple[int, int]] | None = None,
+    forbidden_pairs: list[tuple[int, int]] | None = None,
+    seed: int = 0,
+) -> MatchRun:
+    if cycle.status != Cycle.Status.OPEN:
+        raise MatchRunError(f"{cycle} is not open; match runs need an open cycle.")
+    if objective not in MatchRun.Objective.values:
+        raise MatchRunError("Choose an objective.")
+    merged = cycle.program.effective_weights()
+    for name, value in (weights or {}).items():
+        if name not in merged:
+            raise MatchRunError(f"Unknown score factor “{name}”.")
+        if not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise MatchRunError(f"The weight of {name} must be a number from 0 to 100.")
+        merged[name] = float(value)
+    if not any(merged.values()):
+        raise MatchRunError("At least one weight must be above zero.")
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            cycle=cycle,
+            created_by=by,
+            objective=objective,
+            weights=merged,
+            fixed_pairs=[list(p) for p in _pairs(fixed_pairs)],
+            forbidden_pairs=[list(p) for p in _pairs(forbidden_pairs)],
+            seed=seed,
+        )
+        _enqueue(run)
+    return run
+
+
+def match_run_rerun(*, run: MatchRun, by: Any) -> MatchRun:
+    """A new run from the same snapshot and parameters: it must give the same proposals."""
+    with transaction.atomic():
+        copy = MatchRun.objects.create(
+            cycle=run.cycle,
+            created_by=by,
+            objective=run.objective,
+            weights=run.weights,
+            fixed_pairs=run.fixed_pairs,
+            forbidden_pairs=run.forbidden_pairs,
+            seed=run.seed,
+            inputs_snapshot=run.inputs_snapshot,
+        )
+        _enqueue(copy)
+    return copy
+
+
+def _enqueue(run: MatchRun) -> None:
+    from .tasks import execute_match_run
+
+    transaction.on_commit(lambda: execute_match_run.enqueue(run.pk))
+
+
+def _progress(run: MatchRun, percent: int, note: str) -> None:
+    MatchRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)
+
+
+def snapshot(cycle: Cycle) -> dict[str, Any]:
+    """Everything the engine needs, from the database, as JSON."""
+    matched = Mentorship.objects.active().filter(program=cycle.program).values("mentee_id")
+    mentees = features.load_people(
+        queryset=Enrollment.objects.filter(cycle=cycle)
+        .active()
+        .mentees()
+        .exclude(member_id__in=matched)
+    )
+    mentors = features.load_people(queryset=Enrollment.objects.filter(cycle=cycle).open_mentors())
+    seats = dict(
+        Enrollment.objects.filter(pk__in=mentors.enrollment_ids).values_list(
+            "pk", F("capacity") - F("mentee_count")
+        )
+    )
+    return {
+        "mentees": _people_json(mentees),
+        "mentors": _people_json(mentors),
+        "seats": [int(seats.get(pk, 0)) for pk in mentors.enrollment_ids],
+        "prioritize_without_ct_program": cycle.program.prioritize_without_ct_program,
+        "stage_names": {
+            str(e.pk): (e.member.stage.name if e.member.stage else "")
+            for e in Enrollment.objects.filter(pk__in=mentees.enrollment_ids).select_related(
+                "member__stage"
+            )
+        },
+        "taken_at": clock.now().isoformat(),
+    }
+
+
+def _people_json(people: features.People) -> dict[str, list[Any]]:
+    data = dataclasses.asdict(people)
+    return {
+        k: [sorted(v) if isinstance(v, set) else v for v in values] for k, values in data.items()
+    }
+
+
+def _people_from_json(data: dict[str, list[Any]]) -> features.People:
+    set_fields = {"languages", "interests", "topics", "target_institutions"}
+    return features.People(
+        **{
+            k: [set(v) for v in values] if k in set_fields else list(values)
+            for k, values in data.items()
+        }
+    )
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    run = MatchRun.objects.select_related("cycle__program").get(pk=run_id)
+    if run.status not in {MatchRun.Status.QUEUED, MatchRun.Status.FAILED}:
+        return run  # already done by another worker
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING, progress=5, progress_note="Loading enrollments"
+    )
+    try:
+        if not run.inputs_snapshot:
+            run.inputs_snapshot = snapshot(run.cycle)
+            MatchRun.objects.filter(pk=run.pk).update(inputs_snapshot=run.inputs_snapshot)
+        _progress(run, 30, "Scoring pairs")
+        proposals, metrics = compute(run)
+        _progress(run, 85, "Saving the preview")
+        with transaction.atomic():
+            MatchProposal.objects.filter(run=run).delete()
+            MatchProposal.objects.bulk_create(proposals, batch_size=2000)
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=MatchRun.Status.READY,
+                metrics=metrics,
+                progress=100,
+                progress_note="Ready for review",
+                finished_at=clock.now(),
+                error="",
+            )
+    except Exception as error:  # a failed run must say why, not stay "running" forever
+        log.exception("Match run %s failed", run.pk)
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.FAILED, error=str(error)[:2000], finished_at=clock.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
+    snap = run.inputs_snapshot
+    mentees = _people_from_json(snap["mentees"])
+    mentors = _people_from_json(snap["mentors"])
+    seats = np.asarray(snap["seats"], dtype=np.int64)
+    weights = {k: float(v) for k, v in run.weights.items()}
+    mentee_index = {pk: i for i, pk in enumerate(mentees.enrollment_ids)}
+    mentor_index = {pk: j for j, pk in enumerate(mentors.enrollment_ids)}
+
+    fixed: dict[int, int] = {}
+    for mentee_pk, mentor_pk in run.fixed_pairs:
+        i, j = mentee_index.get(mentee_pk), mentor_index.get(mentor_pk)
+        if i is not None and j is not None and seats[j] > 0 and i not in fixed:
+            fixed[i] = j
+            seats[j] -= 1
+    forbidden = {
+        (mentee_index[a], mentor_index[b])
+        for a, b in run.forbidden_pairs
+        if a in mentee_index and b in mentor_index
+    }
+    scores = scoring.candidates(
+        mentees, mentors, weights, seats=seats, k=CANDIDATES_PER_SIDE, forbidden=forbidden
+    )
+    raw_scores = scores.copy()
+    if snap.get("prioritize_without_ct_program"):
+        boost = np.where(np.asarray(mentees.institution_has_ct, dtype=bool), 1.0, NO_CT_PRIORITY)
+        scores = scoring.scale_rows(scores, boost)
+    # Fixed mentees are placed already: drop their rows from the optimisation.
+    if fixed:
+        scores = scoring.drop_rows(scores, list(fixed))
+    assignment = scoring.assign(scores, seats, objective=run.objective, seed=run.seed)
+    for i, j in fixed.items():
+        assignment[i] = j
+
+    proposals = []
+    eligible_rows = np.diff(raw_scores.tocsr().indptr) > 0
+    for i, mentee_pk in enumerate(mentees.enrollment_ids):
+        j = int(assignment[i])
+        if j >= 0:
+            contributions = scoring.explain(mentees, mentors, j, weights, i=i)
+            proposals.append(
+                MatchProposal(
+                    run=run,
+                    mentee_enrollment_id=mentee_pk,
+                    mentor_enrollment_id=mentors.enrollment_ids[j],
+                    score=round(sum(v for _, v in contributions), 4),
+                    reasons=[[f, round(v, 4)] for f, v in contributions if v > 0],
+                    locked=i in fixed,
+                )
+            )
+        else:
+            reason = (
+                "No eligible mentor (eligibility, preferences they insisted on, or forbidden pairs)"
+                if not eligible_rows[i]
+                else "Every eligible mentor's capacity was used"
+            )
+            proposals.append(
+                MatchProposal(run=run, mentee_enrollment_id=mentee_pk, unmatched_reason=reason)
+            )
+    metrics = _metrics(
+        mentees,
+        mentors,
+        assignment,
+        proposals,
+        seats_total=int(np.asarray(snap["seats"]).sum()),
+        seats=np.asarray(snap["seats"], dtype=np.int64),
+        stage_names=snap.get("stage_names", {}),
+        raw_scores=raw_scores,
+    )
+    return proposals, metrics
+
+
+def _metrics(
+    mentees: features.People,
+    mentors: features.People,
+    assignment: np.ndarray,
+    proposals: list[MatchProposal],
+    *,
+    seats_total: int,
+    seats: np.ndarray,
+    stage_names: dict[str, str],
+    raw_scores: Any,
+) -> dict[str, Any]:
+    matched = assignment >= 0
+    scores = np.asarray([p.score for p in proposals if p.mentor_enrollment_id], dtype=float)
+    loads = Counter(int(j) for j in assignment if j >= 0)
+    groups: dict[str, dict[str, list[int]]] = {
+        "institution": defaultdict(list),
+        "stage": defaultdict(list),
+        "concordance": defaultdict(list),
+    }
+    for i, pk in enumerate(mentees.enrollment_ids):
+        groups["institution"][
+            "Without a CT program" if not mentees.institution_has_ct[i] else "With a CT program"
+        ].append(i)
+        groups["stage"][stage_names.get(str(pk), "") or "Unknown"].append(i)
+        if mentees.same_gender[i] or mentees.shared_background[i]:
+            j = int(assignment[i])
+            met = j >= 0 and _concordance_met(mentees, mentors, i, j)
+            groups["concordance"]["Requested and met" if met else "Requested, not met"].append(i)
+        else:
+            groups["concordance"]["Not requested"].append(i)
+    breakdowns = {}
+    for name, buckets in groups.items():
+        breakdowns[name] = [
+            {
+                "group": label,
+                "mentees": len(rows),
+                "matched": int(matched[rows].sum()),
+                "share": round(float(matched[rows].mean()), 3) if rows else 0.0,
+            }
+            for label, rows in sorted(buckets.items())
+        ]
+    max_possible = scoring.max_matchable(raw_scores, seats)
+    return {
+        "mentees": len(mentees),
+        "mentors": len(mentors),
+        "seats": seats_total,
+        "matched": int(matched.sum()),
+        "share_matched": round(float(matched.mean()), 4) if len(mentees) else 0.0,
+        "mean_score": round(float(scores.mean()), 4) if scores.size else None,
+        "min_score": round(float(scores.min()), 4) if scores.size else None,
+        "mentor_load": {str(k): v for k, v in sorted(Counter(loads.values()).items())},
+        "mentors_unused": len(mentors) - len(loads),
+        "breakdowns": breakdowns,
+        "max_possible": max_possible,
+    }
+
+
+def _concordance_met(mentees: features.People, mentors: features.People, i: int, j: int) -> bool:
+    ok = True
+    if mentees.same_gender[i]:
+        ok &= mentees.genders[i] != 0 and mentees.genders[i] == mentors.genders[j]
+    if mentees.shared_background[i]:
+        ok &= bool(mentees.backgrounds[i] & mentors.backgrounds[j])
+    return bool(ok)
+
+
+def _editable(run: MatchRun) -> None:
+    if run.status != MatchRun.Status.READY:
+        raise MatchRunError("Only a run that is ready for review can be changed.")
+
+
+def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal) -> None:
+    """Exchange the mentors of two proposed pairs."""
+    _editable(run)
+    if first.run_id != run.pk or second.run_id != run.pk or first.pk == second.pk:
+        raise MatchRunError("Pick two different pairs of this run.")
+    if first.locked or second.locked:
+        raise MatchRunError("Unlock a pair before swapping it.")
+    if not (first.mentor_enrollment_id and second.mentor_enrollment_id):
+        raise MatchRunError("Both pairs need a mentor to swap.")
+    with transaction.atomic():
+        a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
+        for proposal, mentor_pk in ((first, b), (second, a)):
+            if mentor_pk is None:
+                continue
+            contributions = _explain_pair(run, proposal.mentee_enrollment_id, mentor_pk)
+            if contributions is None:
+                raise MatchRunError(
+                    "That swap would pair a mentee with a mentor they are not eligible for."
+                )
+            MatchProposal.objects.filter(pk=proposal.pk).update(
+                mentor_enrollment_id=mentor_pk,
+                score=round(sum(v for _, v in contributions), 4),
+                reasons=[[f, round(v, 4)] for f, v in contributions if v > 0],
+                edited=True,
+            )
+        _refresh_metrics(run)
+
+
+def _explain_pair(run: MatchRun, mentee_pk: int, mentor_pk: int) -> list[tuple[str, float]] | None:
+    mentees = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_pk))
+    mentors = features.load_people(queryset=Enrollment.objects.filter(pk=mentor_pk))
+    weights = {k: float(v) for k, v in run.weights.items()}
+    if not np.isfinite(scoring.score_one(mentees, mentors, weights)[0]):
+        return None
+    return scoring.explain(mentees, mentors, 0, weights)
+
+
+def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool) -> None:
+    _editable(run)
+    MatchProposal.objects.filter(pk=proposal.pk, run=run).update(locked=locked)
+
+
+def proposal_remove(*, run: MatchRun, proposal: MatchProposal) -> None:
+    _editable(run)
+    if proposal.locked:
+        raise MatchRunError("Unlock the pair before removing it.")
+    MatchProposal.objects.filter(pk=proposal.pk, run=run).update(
+        mentor_enrollment=None,
+        score=None,
+        reasons=[],
+        unmatched_reason="Removed by a coordinator",
+        edited=True,
+    )
+    _refresh_metrics(run)
+
+
+def _refresh_metrics(run: MatchRun) -> None:
+    rows = list(MatchProposal.objects.filter(run=run).values_list("mentor_enrollment_id", "score"))
+    scores = [s for m, s in rows if m and s is not None]
+    metrics = dict(run.metrics)
+    metrics["matched"] = len(scores)
+    metrics["share_matched"] = round(len(scores) / len(rows), 4) if rows else 0.0
+    metrics["mean_score"] = round(sum(scores) / len(scores), 4) if scores else None
+    metrics["min_score"] = round(min(scores), 4) if scores else None
+    metrics["edited"] = True
+    MatchRun.objects.filter(pk=run.pk).update(metrics=metrics)
+
+
+def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
+    """Create the mentorships; skip (and report) anyone matched meanwhile or a mentor now full."""
+    updated = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.READY).update(
+        status=MatchRun.Status.PUBLISHED, published_at=clock.now()
+    )
+    if not updated:
+        raise MatchRunError(
+            "This run is not ready to publish (already published, or still running)."
+        )
+    created: list[int] = []
+    skipped: list[dict[str, Any]] = []
+    proposals = list(
+        MatchProposal.objects.filter(run=run, mentor_enrollment__isnull=False).select_related(
+            "mentee_enrollment__cycle__program",
+            "mentee_enrollment__member__user",
+            "mentor_enrollment__member__user",
+        )
+    )
+    for proposal in proposals:
+        try:
+            with transaction.atomic():
+                mentorship = mentorship_start(
+                    mentee_enrollment=proposal.mentee_enrollment,
+                    mentor_enrollment=proposal.mentor_enrollment,
+                    source=Mentorship.Source.MATCH_RUN,
+                )
+                closed = _close_other_requests(mentorship=mentorship, keep=None)
+                from .services import mentorship_announce
+
+                mentorship_announce(mentorship=mentorship, closed=closed)
+            created.append(mentorship.pk)
+        except RequestError as error:
+            skipped.append(
+                {"mentee": proposal.mentee_enrollment.member.display_name, "reason": str(error)}
+            )
+    report = {"created": len(created), "skipped": skipped}
+    MatchRun.objects.filter(pk=run.pk).update(publish_report=report)
+    return report

@@ -1,0 +1,326 @@
+"""Requests between mentees and mentors, and the start of a mentorship.
+
+The invariants hold in the database, whatever the interleaving of clicks:
+- a mentor never exceeds capacity: `mentee_count` only grows by a conditional UPDATE
+  (`mentee_count < capacity`), backed by a check constraint;
+- a mentee never holds two active mentorships in one program: a partial unique index;
+- a request is answered once: its state changes by a conditional UPDATE from `pending`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+
+from mentorbridge.core import clock
+from mentorbridge.core.notifications import notify
+from mentorbridge.members.models import Member
+from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.programs.models import Cycle, Enrollment
+
+from .models import MentorshipRequest
+
+
+class RequestError(Exception):
+    """A refusal a member can read; nothing was changed."""
+
+
+def mentorship_start(
+    *,
+    mentee_enrollment: Enrollment,
+    mentor_enrollment: Enrollment,
+    source: str,
+) -> Mentorship:
+    """Create the mentorship and take one seat of the mentor's capacity, or refuse and change nothing.
+
+    Call inside a transaction; raises RequestError with the reason.
+    """
+    if mentee_enrollment.member_id == mentor_enrollment.member_id:
+        raise RequestError("Nobody can mentor themselves.")
+    seats = Enrollment.objects.filter(
+        pk=mentor_enrollment.pk,
+        status=Enrollment.Status.ACTIVE,
+        mentee_count__lt=F("capacity"),
+    ).update(mentee_count=F("mentee_count") + 1)
+    if seats == 0:
+        raise RequestError(f"{mentor_enrollment.member} has no capacity left this cycle.")
+    cycle = mentee_enrollment.cycle
+    try:
+        with transaction.atomic():
+            mentorship = Mentorship.objects.create(
+                program_id=cycle.program_id,
+                cycle=cycle,
+                mentee_id=mentee_enrollment.member_id,
+                mentor_id=mentor_enrollment.member_id,
+                mentee_enrollment=mentee_enrollment,
+                mentor_enrollment=mentor_enrollment,
+                source=source,
+                started_at=clock.now(),
+            )
+    except IntegrityError:
+        raise RequestError(
+            f"{mentee_enrollment.member} already has an active mentorship in {cycle.program}."
+        ) from None
+    return mentorship
+
+
+def _close_other_requests(*, mentorship: Mentorship, keep: int | None) -> list[MentorshipRequest]:
+    """The mentee has a mentor now: their other open requests in the program are closed."""
+    others = list(
+        MentorshipRequest.objects.pending()
+        .filter(
+            mentee_enrollment__member_id=mentorship.mentee_id,
+            cycle__program_id=mentorship.program_id,
+        )
+        .exclude(pk=keep)
+        .select_related("mentor_enrollment__member__user")
+    )
+    MentorshipRequest.objects.filter(pk__in=[r.pk for r in others]).update(
+        state=MentorshipRequest.State.CLOSED, answered_at=clock.now()
+    )
+    return others
+
+
+def mentorship_announce(*, mentorship: Mentorship, closed: list[MentorshipRequest]) -> None:
+    url = mentorship.get_absolute_url()
+    for member, other in (
+        (mentorship.mentee, mentorship.mentor),
+        (mentorship.mentor, mentorship.mentee),
+    ):
+        notify(
+            member=member,
+            kind="mentorship_started",
+            title=f"You and {other.display_name} are now a mentorship pair",
+            url=url,
+            template="pair_started",
+            context={
+                "mentorship": mentorship,
+                "other": other,
+                "is_mentee": member == mentorship.mentee,
+            },
+        )
+    for request in closed:
+        notify(
+            member=request.mentor_enrollment.member,
+            kind="request_closed",
+            title=f"{mentorship.mentee.display_name} found a mentor; their request to you is closed",
+            url=reverse("matching:requests"),
+        )
+
+
+def request_send(
+    *, mentee_enrollment: Enrollment, mentor_enrollment: Enrollment, message: str
+) -> MentorshipRequest:
+    message = message.strip()
+    if not message:
+        raise RequestError("Write a short message so the mentor knows why you are asking.")
+    if len(message) > 2000:
+        raise RequestError("Keep the message under 2,000 characters.")
+    with transaction.atomic():
+        # Lock the mentee's enrollment so concurrent sends count open requests one at a time.
+        mentee_enrollment = (
+            Enrollment.objects.select_for_update()
+            .select_related("cycle__program", "member")
+            .get(pk=mentee_enrollment.pk)
+        )
+        cycle = mentee_enrollment.cycle
+        program = cycle.program
+        if mentee_enrollment.role != Enrollment.Role.MENTEE or mentee_enrollment.status != "active":
+            raise RequestError("Only an active mentee enrollment can send requests.")
+        if cycle.status != Cycle.Status.OPEN:
+            raise RequestError(f"{cycle} is closed; requests are no longer possible.")
+        if not program.allows_requests:
+            raise RequestError(
+                f"In {program}, the Task Force matches everyone in a batch; no requests are needed."
+            )
+        if (
+            mentor_enrollment.cycle_id != cycle.pk
+            or mentor_enrollment.role != Enrollment.Role.MENTOR
+            or mentor_enrollment.status != Enrollment.Status.ACTIVE
+        ):
+            raise RequestError("That mentor is not taking mentees in this cycle.")
+        if mentor_enrollment.member_id == mentee_enrollment.member_id:
+            raise RequestError("You cannot send a request to yourself.")
+        if mentor_enrollment.remaining_capacity <= 0:
+            raise RequestError(f"{mentor_enrollment.member} has no capacity left this cycle.")
+        if (
+            Mentorship.objects.active()
+            .filter(mentee_id=mentee_enrollment.member_id, program=program)
+            .exists()
+        ):
+            raise RequestError(f"You already have a mentor in {program}.")
+        open_count = (
+            MentorshipRequest.objects.pending().filter(mentee_enrollment=mentee_enrollment).count()
+        )
+        if open_count >= program.max_open_requests:
+            raise RequestError(
+                f"You already have {open_count} open requests, the most allowed at once. "
+                "Wait for an answer or withdraw one."
+            )
+        now = clock.now()
+        try:
+            with transaction.atomic():
+                request = MentorshipRequest.objects.create(
+                    cycle=cycle,
+                    mentee_enrollment=mentee_enrollment,
+                    mentor_enrollment=mentor_enrollment,
+                    message=message,
+                    created_at=now,
+                    deadline=now + dt.timedelta(days=program.response_days),
+                )
+        except IntegrityError:
+            raise RequestError("You already have an open request to this mentor.") from None
+        mentor = mentor_enrollment.member
+        notify(
+            member=mentor,
+            kind="request_received",
+            title=f"{mentee_enrollment.member.display_name} asks you to be their mentor",
+            url=reverse("matching:requests"),
+            template="request_received",
+            context={
+                "request": request,
+                "mentee": mentee_enrollment.member,
+                "accept_url": answer_url(request, "accept"),
+                "decline_url": answer_url(request, "decline"),
+            },
+        )
+    return request
+
+
+def _answerable(request: MentorshipRequest, by: Member) -> None:
+    if request.mentor_enrollment.member_id != by.pk:
+        raise RequestError("Only the mentor who received this request can answer it.")
+
+
+def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
+    _answerable(request, by)
+    with transaction.atomic():
+        now = clock.now()
+        answered = MentorshipRequest.objects.filter(
+            pk=request.pk, state=MentorshipRequest.State.PENDING, deadline__gt=now
+        ).update(state=MentorshipRequest.State.ACCEPTED, answered_at=now)
+        if answered == 0:
+            request.refresh_from_db()
+            raise RequestError(not_pending_reason(request, now))
+        mentorship = mentorship_start(
+            mentee_enrollment=request.mentee_enrollment,
+            mentor_enrollment=request.mentor_enrollment,
+            source=Mentorship.Source.REQUEST,
+        )
+        MentorshipRequest.objects.filter(pk=request.pk).update(mentorship=mentorship)
+        closed = _close_other_requests(mentorship=mentorship, keep=request.pk)
+        mentorship_announce(mentorship=mentorship, closed=closed)
+    request.refresh_from_db()
+    return mentorship
+
+
+def request_decline(
+    *, request: MentorshipRequest, by: Member, reason: str = ""
+) -> MentorshipRequest:
+    _answerable(request, by)
+    reason = reason.strip()[:1000]
+    with transaction.atomic():
+        now = clock.now()
+        answered = MentorshipRequest.objects.filter(
+            pk=request.pk, state=MentorshipRequest.State.PENDING
+        ).update(state=MentorshipRequest.State.DECLINED, answered_at=now, decline_reason=reason)
+        if answered == 0:
+            request.refresh_from_db()
+            raise RequestError(not_pending_reason(request, now))
+        mentee = request.mentee_enrollment.member
+        notify(
+            member=mentee,
+            kind="request_declined",
+            title=f"{request.mentor_enrollment.member.display_name} cannot take you on this cycle",
+            url=reverse("matching:find", args=[request.mentee_enrollment_id]),
+            template="request_declined",
+            context={"request": request, "reason": reason},
+        )
+    request.refresh_from_db()
+    return request
+
+
+def request_withdraw(*, request: MentorshipRequest, by: Member) -> None:
+    if request.mentee_enrollment.member_id != by.pk:
+        raise RequestError("Only the mentee who sent this request can withdraw it.")
+    updated = MentorshipRequest.objects.filter(
+        pk=request.pk, state=MentorshipRequest.State.PENDING
+    ).update(state=MentorshipRequest.State.WITHDRAWN, answered_at=clock.now())
+    if updated == 0:
+        raise RequestError("This request was already answered.")
+
+
+def requests_expire(*, now: dt.datetime | None = None) -> int:
+    """Expire requests past their deadline and point each mentee to the next recommendations.
+
+    Safe to run twice or concurrently: each request changes state once, and only the run that
+    changed it sends the notice.
+    """
+    now = now or clock.now()
+    expired = 0
+    due = list(
+        MentorshipRequest.objects.pending().filter(deadline__lte=now).values_list("pk", flat=True)
+    )
+    for pk in due:
+        with transaction.atomic():
+            changed = MentorshipRequest.objects.filter(
+                pk=pk, state=MentorshipRequest.State.PENDING
+            ).update(state=MentorshipRequest.State.EXPIRED, answered_at=now)
+            if not changed:
+                continue
+            request = MentorshipRequest.objects.select_related(
+                "mentee_enrollment__member__user", "mentor_enrollment__member"
+            ).get(pk=pk)
+            notify(
+                member=request.mentee_enrollment.member,
+                kind="request_expired",
+                title=f"{request.mentor_enrollment.member.display_name} did not answer in time",
+                url=reverse("matching:find", args=[request.mentee_enrollment_id]),
+                template="request_expired",
+                context={"request": request},
+            )
+            expired += 1
+    return expired
+
+
+def not_pending_reason(request: MentorshipRequest, now: dt.datetime) -> str:
+    if request.state == MentorshipRequest.State.PENDING and request.deadline <= now:
+        return "This request expired before it was answered."
+    return f"This request was already answered ({request.get_state_display().lower()})."
+
+
+# One-click answers from the email: a signed token naming the request and the action.
+_SALT = "mentorbridge.request-answer"
+
+
+def answer_token(request: MentorshipRequest, action: str) -> str:
+    return signing.dumps({"r": request.pk, "a": action}, salt=_SALT, compress=True)
+
+
+def answer_url(request: MentorshipRequest, action: str) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("matching:answer", args=[answer_token(request, action)])
+
+
+def read_answer_token(token: str, *, max_age: dt.timedelta) -> tuple[int, str]:
+    """(request id, action) from a link; raises RequestError for a forged, broken or stale link."""
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise RequestError("This link has expired. Open MentorBridge to see the request.") from None
+    except signing.BadSignature:
+        raise RequestError(
+            "This link is not valid. Open MentorBridge to see your requests."
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("a") not in {"accept", "decline"}
+        or not isinstance(data.get("r"), int)
+    ):
+        raise RequestError("This link is not valid. Open MentorBridge to see your requests.")
+    return data["r"], data["a"]

@@ -1,0 +1,228 @@
+"""Mentees find mentors and send requests; mentors answer them, in the app or from the email."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorbridge.core import clock
+from mentorbridge.members.selectors import member_for_user
+from mentorbridge.programs.models import Enrollment
+from mentorbridge.programs.selectors import get_enrollment_for_member
+
+from . import recommendations, services
+from .forms import DeclineForm, FindForm, RequestForm
+from .models import MentorshipRequest
+from .selectors import get_request_by_id, get_request_for_member, get_request_for_mentor
+
+
+def _mentee_enrollment(request: HttpRequest, pk: int) -> Enrollment:
+    enrollment = get_enrollment_for_member(member_for_user(request.user), pk)
+    if enrollment.role != Enrollment.Role.MENTEE:
+        raise Http404("Not a mentee enrollment.")
+    return enrollment
+
+
+@require_GET
+@login_required
+def find(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = _mentee_enrollment(request, pk)
+    form = FindForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        messages.warning(request, "Some filters were not understood and were ignored.")
+    filters = form.filters()
+    page = recommendations.for_mentee(enrollment, filters=filters, limit=20)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "matching/_recommendations.html", {"enrollment": enrollment, "page": page}
+        )
+    return render(
+        request,
+        "matching/find.html",
+        {
+            "enrollment": enrollment,
+            "form": form,
+            "page": page,
+            "filter_options": recommendations.filter_options(enrollment.cycle, filters),
+        },
+    )
+
+
+def _suggested_message(enrollment: Enrollment, mentor_name: str, reasons: list[str]) -> str:
+    member = enrollment.member
+    stage = member.stage.name if member.stage else "a trainee"
+    where = member.institution.name if member.institution else "my school"
+    topics = ", ".join(t.name.lower() for t in enrollment.topics.all()[:3]) or "my next steps"
+    why = (
+        reasons[0].rstrip(".").lower() if reasons else "your experience fits what I am looking for"
+    )
+    return (
+        f"Dear {mentor_name},\n\n"
+        f"I am {member.display_name}, {stage} at {where}. I am reaching out because {why}.\n\n"
+        f"I would value your guidance on {topics}. For a first conversation, I would like to:\n"
+        "1. introduce myself and my goals for this year,\n"
+        "2. hear how you chose your path,\n"
+        "3. agree how often we meet.\n\n"
+        "Thank you for considering it.\n"
+        f"{member.display_name}"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def request_new(request: HttpRequest, pk: int, mentor_pk: int) -> HttpResponse:
+    enrollment = _mentee_enrollment(request, pk)
+    mentor_enrollment = (
+        Enrollment.objects.select_related("member__user", "member__stage", "member__institution")
+        .filter(pk=mentor_pk, cycle_id=enrollment.cycle_id, role=Enrollment.Role.MENTOR)
+        .first()
+    )
+    if mentor_enrollment is None:
+        raise Http404("No such mentor in this cycle.")
+    explanation = recommendations.explain_pair(enrollment, mentor_enrollment)
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.request_send(
+                    mentee_enrollment=enrollment,
+                    mentor_enrollment=mentor_enrollment,
+                    message=form.cleaned_data["message"],
+                )
+            except services.RequestError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Request sent to {mentor_enrollment.member.display_name}. "
+                    f"You will hear back within {enrollment.cycle.program.response_days} days.",
+                )
+                return redirect("matching:requests")
+        status = 400
+    else:
+        form = RequestForm(
+            initial={
+                "message": _suggested_message(
+                    enrollment, mentor_enrollment.member.display_name, explanation.reasons
+                )
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "matching/request_new.html",
+        {
+            "enrollment": enrollment,
+            "mentor_enrollment": mentor_enrollment,
+            "form": form,
+            "explanation": explanation,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    qs = MentorshipRequest.objects.select_related(
+        "cycle__program",
+        "mentee_enrollment__member__stage",
+        "mentee_enrollment__member__institution",
+        "mentor_enrollment__member__stage",
+        "mentor_enrollment__member__institution",
+        "mentorship",
+    ).filter(Q(mentee_enrollment__member=member) | Q(mentor_enrollment__member=member))
+    received = [r for r in qs if r.mentor_enrollment.member_id == member.pk]
+    sent = [r for r in qs if r.mentee_enrollment.member_id == member.pk]
+    return render(
+        request,
+        "matching/requests.html",
+        {"received": received, "sent": sent, "decline_form": DeclineForm()},
+    )
+
+
+@require_POST
+@login_required
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    mentorship_request = get_request_for_mentor(member, pk)
+    try:
+        mentorship = services.request_accept(request=mentorship_request, by=member)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+        return redirect("matching:requests")
+    messages.success(request, "Request accepted. Say hello within a week!")
+    return redirect(mentorship.get_absolute_url())
+
+
+@require_POST
+@login_required
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    mentorship_request = get_request_for_mentor(member, pk)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.request_decline(request=mentorship_request, by=member, reason=reason)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Request declined. The mentee is shown other mentors.")
+    return redirect("matching:requests")
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    mentorship_request = get_request_for_member(member, pk)
+    try:
+        services.request_withdraw(request=mentorship_request, by=member)
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Request withdrawn.")
+    return redirect("matching:requests")
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The email's one-click link. GET shows one button (mail scanners prefetch links, so a GET
+    never changes anything); POST answers, authenticated by the signed token."""
+    try:
+        request_id, action = services.read_answer_token(token, max_age=dt.timedelta(days=31))
+        mentorship_request = get_request_by_id(request_id)
+    except (services.RequestError, Http404) as error:
+        return render(request, "matching/answer.html", {"error": str(error)}, status=400)
+    context = {
+        "mentorship_request": mentorship_request,
+        "action": action,
+        "token": token,
+        "form": DeclineForm(),
+    }
+    if request.method == "POST":
+        mentor = mentorship_request.mentor_enrollment.member
+        try:
+            if action == "accept":
+                services.request_accept(request=mentorship_request, by=mentor)
+            else:
+                form = DeclineForm(request.POST)
+                reason = form.cleaned_data["reason"] if form.is_valid() else ""
+                services.request_decline(request=mentorship_request, by=mentor, reason=reason)
+        except services.RequestError as error:
+            context["error"] = str(error)
+            return render(request, "matching/answer.html", context, status=409)
+        context["done"] = True
+    elif (
+        mentorship_request.state != MentorshipRequest.State.PENDING
+        or mentorship_request.deadline <= clock.now()
+    ):
+        context["error"] = services.not_pending_reason(mentorship_request, clock.now())
+    return render(request, "matching/answer.html", context)

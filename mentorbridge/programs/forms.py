@@ -1,0 +1,149 @@
+"""Enrollment and cycle forms."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from mentorbridge.members.models import Institution, Language, Member, PrivateIdentity, Topic
+
+from .models import Cycle, Enrollment
+
+
+class MenteeEnrollmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields: ClassVar = [
+            "goals",
+            "topics",
+            "target_programs",
+            "institution_preference",
+            "same_region",
+            "language",
+            "same_gender",
+            "shared_background",
+        ]
+        labels: ClassVar = {
+            "goals": "Your goals for this cycle",
+            "topics": "Topics you want guidance on",
+            "target_programs": "Programs you are targeting (optional)",
+            "institution_preference": "Mentor's institution",
+            "same_region": "I would like a mentor in my region (for in-person and away-rotation advice)",
+            "language": "A mentor who speaks (optional)",
+        }
+        help_texts: ClassVar = {
+            "same_gender": "Uses the gender in your private answers; never shown to anyone.",
+            "shared_background": "Uses your private answers (under-represented in medicine, "
+            "first generation, international graduate); never shown to anyone.",
+            "target_programs": "Hold Ctrl (⌘ on a Mac) to choose several.",
+        }
+        widgets: ClassVar = {
+            "goals": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            "topics": forms.CheckboxSelectMultiple,
+            "target_programs": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["goals"].required = True
+        self.fields["topics"].required = True
+        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        self.fields["target_programs"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
+            is_approved=True, has_ct_program=True
+        )
+        self.fields["language"].queryset = Language.objects.active()  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            self.initial.setdefault("goals", member.goals)
+            self.initial.setdefault("topics", list(member.topics_wanted.all()))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        identity = PrivateIdentity.objects.filter(member=self.member, consent=True).first()
+        if data.get("same_gender") and not (identity and identity.gender):
+            self.add_error(
+                "same_gender",
+                "Add your gender to your private answers (My profile → Edit) to use this preference.",
+            )
+        if data.get("shared_background") and not (
+            identity
+            and (
+                identity.underrepresented_in_medicine
+                or identity.first_generation
+                or identity.international_graduate
+            )
+        ):
+            self.add_error(
+                "shared_background",
+                "Add your background to your private answers (My profile → Edit) to use this preference.",
+            )
+        return data
+
+
+class MentorEnrollmentForm(forms.ModelForm):
+    capacity = forms.TypedChoiceField(
+        label="How many mentees can you take this cycle?",
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+    )
+
+    class Meta:
+        model = Enrollment
+        fields: ClassVar = ["capacity", "topics", "hours_per_month"]
+        labels: ClassVar = {
+            "topics": "Topics you can offer",
+            "hours_per_month": "Hours a month you can give (about)",
+        }
+        widgets: ClassVar = {"topics": forms.CheckboxSelectMultiple}
+
+    def __init__(
+        self, *args: Any, member: Member, default_capacity: int = 2, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].required = True
+        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        self.fields["hours_per_month"].required = True
+        if not self.instance.pk:
+            self.initial.setdefault("capacity", default_capacity)
+            self.initial.setdefault("hours_per_month", 2)
+            self.initial.setdefault("topics", list(member.topics_offered.all()))
+
+    def clean_hours_per_month(self) -> int:
+        hours = self.cleaned_data["hours_per_month"]
+        if hours < 1:
+            raise forms.ValidationError(
+                "Plan at least an hour a month; that is plenty for most pairs."
+            )
+        return int(hours)
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields: ClassVar = [
+            "program",
+            "name",
+            "enrollment_opens",
+            "enrollment_closes",
+            "match_date",
+            "term_end",
+        ]
+        widgets: ClassVar = {
+            "enrollment_opens": forms.DateInput(attrs={"type": "date"}),
+            "enrollment_closes": forms.DateInput(attrs={"type": "date"}),
+            "match_date": forms.DateInput(attrs={"type": "date"}),
+            "term_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("enrollment_opens"), data.get("enrollment_closes")
+        match, end = data.get("match_date"), data.get("term_end")
+        if opens and closes and closes < opens:
+            self.add_error("enrollment_closes", "Enrollment must close after it opens.")
+        if opens and match and match < opens:
+            self.add_error("match_date", "The match date cannot come before enrollment opens.")
+        if match and end and end <= match:
+            self.add_error("term_end", "The term must end after the match date.")
+        return data

@@ -1,0 +1,129 @@
+"""Writes about cycles and enrollments. Each runs in one transaction and explains every refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from mentorbridge.core import clock
+from mentorbridge.members.models import Member, Topic
+
+from .models import Cycle, Enrollment, Program
+
+
+class EnrollmentError(Exception):
+    """A refusal a member can read and act on."""
+
+
+def eligibility_problem(*, member: Member, program: Program, role: str) -> str | None:
+    """Why `member` may not take `role` in `program`, in words; None when they may."""
+    if member.stage is None:
+        return "Add your training stage to your profile first: eligibility depends on it."
+    stages = program.mentee_stages if role == Enrollment.Role.MENTEE else program.mentor_stages
+    if not stages.filter(pk=member.stage.pk).exists():
+        allowed = ", ".join(s.name for s in stages.all()) or "no stage"
+        return (
+            f"As {member.stage.name}, you cannot enroll as a {role} in {program.name}. "
+            f"{role.capitalize()}s there are: {allowed}."
+        )
+    return None
+
+
+def enrollment_create(
+    *,
+    member: Member,
+    cycle: Cycle,
+    role: str,
+    topics: list[Topic] | None = None,
+    target_programs: list[Any] | None = None,
+    **fields: Any,
+) -> Enrollment:
+    if role not in Enrollment.Role.values:
+        raise EnrollmentError("Choose to enroll as a mentee or as a mentor.")
+    if not cycle.is_enrolling(clock.today()):
+        raise EnrollmentError(
+            f"{cycle} is not taking enrollments now "
+            f"(open {cycle.enrollment_opens:%-d %b} to {cycle.enrollment_closes:%-d %b %Y})."
+        )
+    problem = eligibility_problem(member=member, program=cycle.program, role=role)
+    if problem:
+        raise EnrollmentError(problem)
+    if role == Enrollment.Role.MENTOR:
+        capacity = int(fields.get("capacity") or cycle.program.default_mentor_capacity)
+        if not 1 <= capacity <= 5:
+            raise EnrollmentError("A mentor takes between 1 and 5 mentees.")
+        fields["capacity"] = capacity
+    else:
+        fields["capacity"] = 0
+    try:
+        with transaction.atomic():
+            existing = Enrollment.objects.filter(cycle=cycle, member=member, role=role).first()
+            if existing and existing.status == Enrollment.Status.ACTIVE:
+                raise EnrollmentError(f"You are already enrolled as a {role} in {cycle}.")
+            if existing:  # re-enrolling after withdrawing keeps one row per member, role and cycle
+                for name, value in fields.items():
+                    setattr(existing, name, value)
+                existing.status = Enrollment.Status.ACTIVE
+                existing.save()
+                enrollment = existing
+            else:
+                enrollment = Enrollment.objects.create(
+                    cycle=cycle, member=member, role=role, **fields
+                )
+            enrollment.topics.set(topics or [])
+            enrollment.target_programs.set(target_programs or [])
+            if role == Enrollment.Role.MENTOR:
+                Cycle.objects.filter(pk=cycle.pk).update(pool_version=F("pool_version") + 1)
+    except IntegrityError:
+        raise EnrollmentError(f"You are already enrolled as a {role} in {cycle}.") from None
+    return enrollment
+
+
+def enrollment_update(
+    *, enrollment: Enrollment, topics: list[Topic], target_programs: list[Any], **fields: Any
+) -> Enrollment:
+    with transaction.atomic():
+        if enrollment.role == Enrollment.Role.MENTOR:
+            capacity = int(fields.get("capacity", enrollment.capacity))
+            locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+            if not 1 <= capacity <= 5:
+                raise EnrollmentError("A mentor takes between 1 and 5 mentees.")
+            if capacity < locked.mentee_count:
+                raise EnrollmentError(
+                    f"You already mentor {locked.mentee_count}; capacity cannot go below that."
+                )
+        for name, value in fields.items():
+            setattr(enrollment, name, value)
+        enrollment.save()
+        enrollment.topics.set(topics)
+        enrollment.target_programs.set(target_programs)
+        Cycle.objects.filter(pk=enrollment.cycle_id).update(pool_version=F("pool_version") + 1)
+    return enrollment
+
+
+def enrollment_withdraw(*, enrollment: Enrollment) -> None:
+    """Leave a cycle. Open requests are withdrawn; existing mentorships are closed separately."""
+    from mentorbridge.matching.models import MentorshipRequest
+
+    with transaction.atomic():
+        Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.WITHDRAWN)
+        now = clock.now()
+        MentorshipRequest.objects.pending().filter(mentee_enrollment=enrollment).update(
+            state=MentorshipRequest.State.WITHDRAWN, answered_at=now
+        )
+        MentorshipRequest.objects.pending().filter(mentor_enrollment=enrollment).update(
+            state=MentorshipRequest.State.WITHDRAWN, answered_at=now
+        )
+        Cycle.objects.filter(pk=enrollment.cycle_id).update(pool_version=F("pool_version") + 1)
+
+
+def cycle_set_status(*, cycle: Cycle, status: str) -> Cycle:
+    if status not in Cycle.Status.values:
+        raise EnrollmentError("Unknown cycle status.")
+    if cycle.status == Cycle.Status.CLOSED and status != Cycle.Status.CLOSED:
+        raise EnrollmentError("A closed cycle stays closed; create a new cycle instead.")
+    Cycle.objects.filter(pk=cycle.pk).update(status=status)
+    cycle.status = status
+    return cycle
