@@ -13,8 +13,8 @@ import datetime as dt
 import threading
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q
 
@@ -67,65 +67,42 @@ def utc_offset_hours(tz_name: str, when: dt.datetime) -> float:
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
-def _m2m(
-    through: type, owner_field: str, value_field: str, owner_ids: Iterable[int]
-) -> dict[int, set[int]]:
+def _m2m(through: Any, owner_field: str, value_field: str, owners: Any) -> dict[int, set[int]]:
+    """owner id -> set of related ids; `owners` is a subquery, so no giant IN list is sent."""
     result: dict[int, set[int]] = defaultdict(set)
-    rows = through.objects.filter(**{f"{owner_field}__in": list(owner_ids)}).values_list(  # type: ignore[attr-defined]
+    for owner, value in through.objects.filter(**{f"{owner_field}__in": owners}).values_list(
         owner_field, value_field
-    )
-    for owner, value in rows:
+    ):
         result[owner].add(value)
     return result
 
 
-def load_people(
-    enrollments: Iterable[Enrollment] | None = None, *, queryset: object = None
-) -> People:
-    """Build a side's table from a queryset of enrollments (role decides which topics count)."""
-    qs = (
-        queryset
-        if queryset is not None
-        else Enrollment.objects.filter(pk__in=[e.pk for e in enrollments or []])
-    )
-    rows = list(
-        qs.select_related("member__stage", "member__institution")  # type: ignore[attr-defined]
-        .only(
-            "pk",
-            "role",
-            "goals",
-            "same_gender",
-            "shared_background",
-            "institution_preference",
-            "same_region",
-            "language_id",
-            "member_id",
-            "member__full_name",
-            "member__time_zone",
-            "member__bio",
-            "member__goals",
-            "member__meeting_formats",
-            "member__stage__order",
-            "member__institution__id",
-            "member__institution__name",
-            "member__institution__region",
-            "member__institution__has_ct_program",
-            "member__home_has_ct_program",
-        )
-        .order_by("pk")
-    )
-    enrollment_ids = [e.pk for e in rows]
-    member_ids = [e.member_id for e in rows]
-    member_through = Member.languages.through
-    languages = _m2m(member_through, "member_id", "language_id", member_ids)
+_FIELDS = (
+    "pk", "member_id", "goals", "same_gender", "shared_background", "institution_preference",
+    "same_region", "language_id", "member__full_name", "member__time_zone", "member__bio",
+    "member__goals", "member__meeting_formats", "member__stage__order", "member__institution_id",
+    "member__institution__name", "member__institution__region",
+    "member__institution__has_ct_program", "member__home_has_ct_program",
+)  # fmt: skip
+
+
+def load_people(*, queryset: Any) -> People:
+    """Build a side's table from a queryset of enrollments, in a fixed number of queries."""
+    qs = queryset.order_by("pk")
+    rows = list(qs.values_list(*_FIELDS))
+    enrollment_ids = qs.values("pk")
+    member_ids = qs.values("member_id")
+    languages = _m2m(Member.languages.through, "member_id", "language_id", member_ids)
     interests = _m2m(Member.interests.through, "member_id", "interest_id", member_ids)
     topics = _m2m(Enrollment.topics.through, "enrollment_id", "topic_id", enrollment_ids)
     targets = _m2m(
         Enrollment.target_programs.through, "enrollment_id", "institution_id", enrollment_ids
     )
     identities = {
-        p.member_id: p
-        for p in PrivateIdentity.objects.filter(member_id__in=member_ids, consent=True).only(
+        row[0]: row[1:]
+        for row in PrivateIdentity.objects.filter(
+            member_id__in=member_ids, consent=True
+        ).values_list(
             "member_id",
             "gender",
             "underrepresented_in_medicine",
@@ -136,47 +113,38 @@ def load_people(
     now = clock.now()
     offsets: dict[str, float] = {}
     people = People(*([] for _ in dataclasses.fields(People)))  # type: ignore[arg-type]
-    for e in rows:
-        m = e.member
-        institution = m.institution
-        identity = identities.get(m.pk)
-        background = 0
-        if identity is not None:
-            background = (
-                (1 if identity.underrepresented_in_medicine else 0)
-                | (2 if identity.first_generation else 0)
-                | (4 if identity.international_graduate else 0)
-            )
-        if m.time_zone not in offsets:
-            offsets[m.time_zone] = utc_offset_hours(m.time_zone, now)
-        people.enrollment_ids.append(e.pk)
-        people.member_ids.append(m.pk)
-        people.names.append(m.full_name)
-        people.stage_order.append(m.stage.order if m.stage else -1)
-        people.institution_ids.append(institution.pk if institution else 0)
-        people.institution_names.append(institution.name if institution else "")
-        people.institution_has_ct.append(
-            bool(
-                m.home_has_ct_program
-                if m.home_has_ct_program is not None
-                else (institution and institution.has_ct_program)
-            )
+    for (
+        pk, member_id, goals, same_gender, shared_background, institution_preference, same_region,
+        language_id, full_name, time_zone, bio, member_goals, formats, stage_order, institution_id,
+        institution_name, region, institution_ct, home_ct,
+    ) in rows:  # fmt: skip
+        gender, urm, first_gen, international = identities.get(member_id, ("", None, None, None))
+        if time_zone not in offsets:
+            offsets[time_zone] = utc_offset_hours(time_zone, now)
+        people.enrollment_ids.append(pk)
+        people.member_ids.append(member_id)
+        people.names.append(full_name)
+        people.stage_order.append(stage_order if stage_order is not None else -1)
+        people.institution_ids.append(institution_id or 0)
+        people.institution_names.append(institution_name or "")
+        people.institution_has_ct.append(bool(home_ct if home_ct is not None else institution_ct))
+        people.regions.append(region or "")
+        people.utc_offsets.append(offsets[time_zone])
+        people.languages.append(languages.get(member_id, set()))
+        people.interests.append(interests.get(member_id, set()))
+        people.topics.append(topics.get(pk, set()))
+        people.formats.append(sum(FORMATS.get(f, 0) for f in set(formats or [])))
+        people.genders.append(GENDERS.get(gender, 0))
+        people.backgrounds.append(
+            (1 if urm else 0) | (2 if first_gen else 0) | (4 if international else 0)
         )
-        people.regions.append(institution.region if institution else "")
-        people.utc_offsets.append(offsets[m.time_zone])
-        people.languages.append(languages.get(m.pk, set()))
-        people.interests.append(interests.get(m.pk, set()))
-        people.topics.append(topics.get(e.pk, set()))
-        people.formats.append(sum(FORMATS.get(f, 0) for f in set(m.meeting_formats or [])))
-        people.genders.append(GENDERS.get(identity.gender, 0) if identity else 0)
-        people.backgrounds.append(background)
-        people.texts.append(" ".join(filter(None, [e.goals, m.goals, m.bio])))
-        people.target_institutions.append(targets.get(e.pk, set()))
-        people.same_gender.append(PREF.get(e.same_gender, 0))
-        people.shared_background.append(PREF.get(e.shared_background, 0))
-        people.institution_preference.append(e.institution_preference)
-        people.same_region.append(bool(e.same_region))
-        people.language_required.append(e.language_id or 0)
+        people.texts.append(" ".join(filter(None, [goals, member_goals, bio])))
+        people.target_institutions.append(targets.get(pk, set()))
+        people.same_gender.append(PREF.get(same_gender, 0))
+        people.shared_background.append(PREF.get(shared_background, 0))
+        people.institution_preference.append(institution_preference)
+        people.same_region.append(bool(same_region))
+        people.language_required.append(language_id or 0)
     return people
 
 
@@ -190,20 +158,24 @@ def full_mentors(cycle: Cycle) -> set[int]:
 
 
 _cache_lock = threading.Lock()
-_mentor_cache: dict[int, tuple[int, People]] = {}
+_mentor_cache: dict[int, tuple[int, People, Any]] = {}
 
 
-def mentor_pool(cycle: Cycle) -> People:
-    """All active mentors of a cycle, cached per process until the pool changes."""
+def mentor_pool(cycle: Cycle) -> tuple[People, Any]:
+    """All active mentors of a cycle and their scoring index, cached per process until the pool
+    changes (enrollments and their edits bump `Cycle.pool_version`)."""
+    from .scoring import MentorIndex
+
     version = Cycle.objects.filter(pk=cycle.pk).values_list("pool_version", flat=True).first() or 0
     with _cache_lock:
         cached = _mentor_cache.get(cycle.pk)
     if cached and cached[0] == version:
-        return cached[1]
+        return cached[1], cached[2]
     people = load_people(queryset=Enrollment.objects.filter(cycle=cycle).active().mentors())
+    index = MentorIndex(people)
     with _cache_lock:
-        _mentor_cache[cycle.pk] = (version, people)
-    return people
+        _mentor_cache[cycle.pk] = (version, people, index)
+    return people, index
 
 
 def clear_cache() -> None:

@@ -204,10 +204,10 @@ def for_mentee(
     from .models import MentorshipRequest
 
     cycle = enrollment.cycle
-    mentors = features.mentor_pool(cycle)
+    mentors, index = features.mentor_pool(cycle)
     mentee = features.load_people(queryset=Enrollment.objects.filter(pk=enrollment.pk))
     weights = cycle.program.effective_weights()
-    scores = scoring.score_one(mentee, mentors, weights)  # -inf where not eligible
+    scores, factors = scoring.score_one(mentee, mentors, weights, index)  # -inf: not eligible
     full = features.full_mentors(cycle)
     available = np.isfinite(scores) & ~np.isin(
         np.asarray(mentors.enrollment_ids, dtype=np.int64), list(full)
@@ -225,7 +225,7 @@ def for_mentee(
     names = _names()
     items = []
     for j in order:
-        contributions = scoring.explain(mentee, mentors, int(j), weights)
+        contributions = scoring.contributions(factors, 0, int(j), weights)
         mentor_enrollment = shown[mentors.enrollment_ids[j]]
         items.append(
             Recommendation(
@@ -257,20 +257,27 @@ def for_mentee(
 
 
 def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -> Explanation:
+    """Why this mentor fits, scored against the cycle's pool like the find page."""
     mentee = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_enrollment.pk))
-    mentor = features.load_people(queryset=Enrollment.objects.filter(pk=mentor_enrollment.pk))
     weights = mentee_enrollment.cycle.program.effective_weights()
-    contributions = scoring.explain(mentee, mentor, 0, weights)
+    mentors, index = features.mentor_pool(mentee_enrollment.cycle)
+    try:
+        j = mentors.enrollment_ids.index(mentor_enrollment.pk)
+    except ValueError:  # no longer in the pool (withdrawn): score the pair on its own
+        mentors = features.load_people(queryset=Enrollment.objects.filter(pk=mentor_enrollment.pk))
+        index, j = scoring.MentorIndex(mentors), 0
+    _, factors = scoring.score_one(mentee, mentors, weights, index)
+    contributions = scoring.contributions(factors, 0, j, weights)
     return Explanation(
         score=sum(v for _, v in contributions),
-        reasons=_words(mentee, mentor, 0, contributions, _names(), mentor_enrollment.member),
+        reasons=_words(mentee, mentors, j, contributions, _names(), mentor_enrollment.member),
         contributions=contributions,
     )
 
 
 def filter_options(cycle: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """The choices of each filter on the find page, from the cycle's mentor pool."""
-    mentors = features.mentor_pool(cycle)
+    mentors, _ = features.mentor_pool(cycle)
     present = {
         "interest": set().union(*mentors.interests) if len(mentors) else set(),
         "topic": set().union(*mentors.topics) if len(mentors) else set(),

@@ -215,8 +215,10 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
         for a, b in run.forbidden_pairs
         if a in mentee_index and b in mentor_index
     }
+    index = scoring.MentorIndex(mentors)
+    rows_e = scoring.MenteeRows(mentees, index)
     scores = scoring.candidates(
-        mentees, mentors, weights, seats=seats, k=CANDIDATES_PER_SIDE, forbidden=forbidden
+        index, rows_e, weights, seats=seats, k=CANDIDATES_PER_SIDE, forbidden=forbidden
     )
     raw_scores = scores.copy()
     if snap.get("prioritize_without_ct_program"):
@@ -231,10 +233,11 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
 
     proposals = []
     eligible_rows = np.diff(raw_scores.tocsr().indptr) > 0
+    explained = scoring.pair_contributions(index, rows_e, assignment, weights)
     for i, mentee_pk in enumerate(mentees.enrollment_ids):
         j = int(assignment[i])
         if j >= 0:
-            contributions = scoring.explain(mentees, mentors, j, weights, i=i)
+            contributions = explained[i]
             proposals.append(
                 MatchProposal(
                     run=run,
@@ -247,7 +250,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
             )
         else:
             reason = (
-                "No eligible mentor (eligibility, preferences they insisted on, or forbidden pairs)"
+                "No eligible mentor with a free seat (eligibility, insisted preferences, forbidden pairs)"
                 if not eligible_rows[i]
                 else "Every eligible mentor's capacity was used"
             )
@@ -370,7 +373,7 @@ def _explain_pair(run: MatchRun, mentee_pk: int, mentor_pk: int) -> list[tuple[s
     mentees = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_pk))
     mentors = features.load_people(queryset=Enrollment.objects.filter(pk=mentor_pk))
     weights = {k: float(v) for k, v in run.weights.items()}
-    if not np.isfinite(scoring.score_one(mentees, mentors, weights)[0]):
+    if not np.isfinite(scoring.score_one(mentees, mentors, weights)[0][0]):
         return None
     return scoring.explain(mentees, mentors, 0, weights)
 

@@ -6,6 +6,7 @@ Factors (each in [0, 1]) and hard constraints are described in docs/matching.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,130 +46,143 @@ def _vocabulary(*groups: Iterable[set[int]]) -> dict[int, int]:
     return {term: n for n, term in enumerate(sorted(terms))}
 
 
-class Tables:
-    """Dense per-side arrays for vectorised scoring (one row per person)."""
+class MentorIndex:
+    """The mentor side as dense arrays; built once per pool and cached with it (see features)."""
 
-    def __init__(self, mentees: People, mentors: People) -> None:
-        vocab_i = _vocabulary(mentees.interests, mentors.interests)
-        vocab_t = _vocabulary(mentees.topics, mentors.topics)
-        vocab_l = _vocabulary(mentees.languages, mentors.languages)
-        self.e_interests = _bool_matrix(mentees.interests, vocab_i)
-        self.m_interests = _bool_matrix(mentors.interests, vocab_i)
-        self.e_topics = _bool_matrix(mentees.topics, vocab_t)
-        self.m_topics = _bool_matrix(mentors.topics, vocab_t)
-        self.e_languages = _bool_matrix(mentees.languages, vocab_l)
-        self.m_languages = _bool_matrix(mentors.languages, vocab_l)
-        regions = {
-            r: n + 1
-            for n, r in enumerate(sorted(set(mentees.regions) | set(mentors.regions) - {""}))
-        }
-        self.e_region = np.asarray([regions.get(r, 0) for r in mentees.regions], dtype=np.int32)
-        self.m_region = np.asarray([regions.get(r, 0) for r in mentors.regions], dtype=np.int32)
-        self.e_offset = np.asarray(mentees.utc_offsets, dtype=np.float32)
-        self.m_offset = np.asarray(mentors.utc_offsets, dtype=np.float32)
-        self.e_formats = np.asarray(mentees.formats, dtype=np.int32)
-        self.m_formats = np.asarray(mentors.formats, dtype=np.int32)
-        self.e_gender = np.asarray(mentees.genders, dtype=np.int32)
-        self.m_gender = np.asarray(mentors.genders, dtype=np.int32)
-        self.e_background = np.asarray(mentees.backgrounds, dtype=np.int32)
-        self.m_background = np.asarray(mentors.backgrounds, dtype=np.int32)
-        self.e_member = np.asarray(mentees.member_ids, dtype=np.int64)
-        self.m_member = np.asarray(mentors.member_ids, dtype=np.int64)
-        self.e_institution = np.asarray(mentees.institution_ids, dtype=np.int64)
-        self.m_institution = np.asarray(mentors.institution_ids, dtype=np.int64)
-        self.e_same_gender = np.asarray(mentees.same_gender, dtype=np.int8)
-        self.e_shared_background = np.asarray(mentees.shared_background, dtype=np.int8)
-        self.e_institution_pref = np.asarray(
+    def __init__(self, mentors: People) -> None:
+        self.size = len(mentors)
+        self.vocab_interests = _vocabulary(mentors.interests)
+        self.vocab_topics = _vocabulary(mentors.topics)
+        self.vocab_languages = _vocabulary(mentors.languages)
+        self.interests = _bool_matrix(mentors.interests, self.vocab_interests)
+        self.topics = _bool_matrix(mentors.topics, self.vocab_topics)
+        self.languages = _bool_matrix(mentors.languages, self.vocab_languages)
+        self.region_ids = {r: n + 1 for n, r in enumerate(sorted(set(mentors.regions) - {""}))}
+        self.region = np.asarray(
+            [self.region_ids.get(r, 0) for r in mentors.regions], dtype=np.int32
+        )
+        self.offset = np.asarray(mentors.utc_offsets, dtype=np.float32)
+        self.formats = np.asarray(mentors.formats, dtype=np.int32)
+        self.gender = np.asarray(mentors.genders, dtype=np.int32)
+        self.background = np.asarray(mentors.backgrounds, dtype=np.int32)
+        self.member = np.asarray(mentors.member_ids, dtype=np.int64)
+        self.institution = np.asarray(mentors.institution_ids, dtype=np.int64)
+        self.vectorizer, self.text = _tfidf(mentors.texts)
+
+
+class MenteeRows:
+    """The mentee side, encoded with the mentor index's vocabularies."""
+
+    def __init__(self, mentees: People, index: MentorIndex) -> None:
+        self.size = len(mentees)
+        self.interests = _bool_matrix(mentees.interests, index.vocab_interests)
+        self.topics = _bool_matrix(mentees.topics, index.vocab_topics)
+        self.languages = _bool_matrix(mentees.languages, index.vocab_languages)
+        # Normalise by all a mentee asked for, including terms no mentor has.
+        self.n_interests = np.asarray([len(x) for x in mentees.interests], dtype=np.float32)
+        self.n_topics = np.asarray([len(x) for x in mentees.topics], dtype=np.float32)
+        self.region = np.asarray(
+            [index.region_ids.get(r, -1) for r in mentees.regions], dtype=np.int32
+        )
+        self.offset = np.asarray(mentees.utc_offsets, dtype=np.float32)
+        self.formats = np.asarray(mentees.formats, dtype=np.int32)
+        self.gender = np.asarray(mentees.genders, dtype=np.int32)
+        self.background = np.asarray(mentees.backgrounds, dtype=np.int32)
+        self.member = np.asarray(mentees.member_ids, dtype=np.int64)
+        self.institution = np.asarray(mentees.institution_ids, dtype=np.int64)
+        self.same_gender = np.asarray(mentees.same_gender, dtype=np.int8)
+        self.shared_background = np.asarray(mentees.shared_background, dtype=np.int8)
+        self.institution_pref = np.asarray(
             [{"": 0, "same": 1, "different": 2}.get(p, 0) for p in mentees.institution_preference],
             dtype=np.int8,
         )
-        self.e_same_region = np.asarray(mentees.same_region, dtype=bool)
-        lang_col = [vocab_l.get(lang, -1) if lang else -1 for lang in mentees.language_required]
-        self.e_language_required = np.asarray(lang_col, dtype=np.int64)
-        self.e_targets = mentees.target_institutions
-        self.e_stage = np.asarray(mentees.stage_order, dtype=np.int32)
-        self.m_stage = np.asarray(mentors.stage_order, dtype=np.int32)
-        self.texts = _tfidf(mentees.texts, mentors.texts)
+        self.same_region = np.asarray(mentees.same_region, dtype=bool)
+        self.language_required = np.asarray(
+            [
+                index.vocab_languages.get(lang, -2) if lang else -1
+                for lang in mentees.language_required
+            ],
+            dtype=np.int64,
+        )
+        self.targets = mentees.target_institutions
+        self.text = (
+            index.vectorizer.transform(mentees.texts) if index.vectorizer is not None else None
+        )
 
 
-def _tfidf(
-    mentee_texts: list[str], mentor_texts: list[str]
-) -> tuple[sp.csr_matrix, sp.csr_matrix] | None:
+def _tfidf(texts: list[str]) -> tuple[Any, sp.csr_matrix | None]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if not any(t.strip() for t in mentee_texts) or not any(t.strip() for t in mentor_texts):
-        return None
-    vectorizer = TfidfVectorizer(
-        stop_words="english", min_df=1, max_features=20000, sublinear_tf=True
-    )
+    if not any(t.strip() for t in texts):
+        return None, None
+    vectorizer = TfidfVectorizer(stop_words="english", max_features=20000, sublinear_tf=True)
     try:
-        vectorizer.fit(list(mentor_texts) + list(mentee_texts))
+        matrix = vectorizer.fit_transform(texts)
     except ValueError:  # only stop words
-        return None
-    return vectorizer.transform(mentee_texts), vectorizer.transform(mentor_texts)
+        return None, None
+    return vectorizer, matrix.T.tocsr()
 
 
-def factor_block(t: Tables, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def factor_block(
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Every factor for mentees `rows` × all mentors, and the eligibility mask (len(rows) × M)."""
-    n_interests = np.maximum(t.e_interests[rows].sum(axis=1, keepdims=True), 1)
-    n_topics = np.maximum(t.e_topics[rows].sum(axis=1, keepdims=True), 1)
+    shape = (len(rows), index.size)
     factors: dict[str, np.ndarray] = {}
+    shared_interests = e.interests[rows] @ index.interests.T
+    # Two shared interests count fully: most people list one to three.
     factors["interests"] = np.minimum(
-        (t.e_interests[rows] @ t.m_interests.T) / np.minimum(n_interests, 2), 1.0
+        shared_interests / np.clip(e.n_interests[rows, None], 1, 2), 1.0
     )
-    factors["topics"] = (t.e_topics[rows] @ t.m_topics.T) / n_topics
-    programs = np.zeros((len(rows), len(t.m_institution)), dtype=np.float32)
+    factors["topics"] = (e.topics[rows] @ index.topics.T) / np.maximum(e.n_topics[rows, None], 1)
+    programs = np.zeros(shape, dtype=np.float32)
     for r, i in enumerate(rows):
-        if t.e_targets[i]:
-            programs[r] = np.isin(t.m_institution, list(t.e_targets[i]))
+        if e.targets[i]:
+            programs[r] = np.isin(index.institution, list(e.targets[i]))
     factors["programs"] = programs
-    same_region = (t.e_region[rows, None] == t.m_region[None, :]) & (t.e_region[rows, None] > 0)
+    same_region = (e.region[rows, None] == index.region[None, :]) & (e.region[rows, None] > 0)
     factors["region"] = same_region.astype(np.float32)
-    delta = np.abs(t.e_offset[rows, None] - t.m_offset[None, :])
+    delta = np.abs(e.offset[rows, None] - index.offset[None, :])
     delta = np.minimum(delta, 24 - delta)
     factors["time_zone"] = np.clip(1 - delta / 12, 0, 1)
-    shared_languages = t.e_languages[rows] @ t.m_languages.T
-    factors["language"] = (shared_languages > 1).astype(np.float32) * 0.5 + (
-        shared_languages > 0
-    ) * 0.5
-    gender_met = (t.e_gender[rows, None] == t.m_gender[None, :]) & (t.e_gender[rows, None] > 0)
-    background_met = (t.e_background[rows, None] & t.m_background[None, :]) > 0
-    same_inst = t.e_institution[rows, None] == t.m_institution[None, :]
-    pref_inst = t.e_institution_pref[rows, None]
+    shared_languages = e.languages[rows] @ index.languages.T
+    # Sharing any language is half; sharing a second one (beyond English) is the rest.
+    factors["language"] = 0.5 * (shared_languages > 0) + 0.5 * (shared_languages > 1)
+    gender_met = (e.gender[rows, None] == index.gender[None, :]) & (e.gender[rows, None] > 0)
+    background_met = (e.background[rows, None] & index.background[None, :]) > 0
+    same_inst = e.institution[rows, None] == index.institution[None, :]
+    pref_inst = e.institution_pref[rows, None]
     inst_met = np.where(pref_inst == 1, same_inst, ~same_inst)
-    required_language = t.e_language_required[rows]
-    lang_met = np.zeros_like(shared_languages, dtype=bool)
-    for r, col in enumerate(required_language):
+    required = e.language_required[rows]
+    lang_met = np.zeros(shape, dtype=bool)
+    for r, col in enumerate(required):
         if col >= 0:
-            lang_met[r] = t.m_languages[:, col] > 0
-    wanted = np.stack(
-        [
-            np.broadcast_to(t.e_same_gender[rows, None] > 0, gender_met.shape),
-            np.broadcast_to(t.e_shared_background[rows, None] > 0, gender_met.shape),
-            np.broadcast_to(pref_inst > 0, gender_met.shape),
-            np.broadcast_to(required_language[:, None] >= 0, gender_met.shape),
-            np.broadcast_to(t.e_same_region[rows, None], gender_met.shape),
-        ]
-    )
-    met = np.stack([gender_met, background_met, inst_met, lang_met, same_region]) & wanted
-    n_wanted = wanted.sum(axis=0)
-    factors["concordance"] = np.where(
-        n_wanted > 0, met.sum(axis=0) / np.maximum(n_wanted, 1), 0
-    ).astype(np.float32)
-    factors["meeting"] = ((t.e_formats[rows, None] & t.m_formats[None, :]) > 0).astype(np.float32)
-    if t.texts is not None:
-        sim = (t.texts[0][rows] @ t.texts[1].T).toarray()
-        factors["text"] = np.clip(sim * 2.5, 0, 1).astype(np.float32)  # cosine rarely passes 0.4
+            lang_met[r] = index.languages[:, col] > 0
+    wanted = [
+        e.same_gender[rows] > 0,
+        e.shared_background[rows] > 0,
+        e.institution_pref[rows] > 0,
+        required != -1,
+        e.same_region[rows],
+    ]
+    met_parts = [gender_met, background_met, inst_met, lang_met, same_region]
+    n_wanted = np.sum(wanted, axis=0)[:, None]
+    met = sum(part & w[:, None] for part, w in zip(met_parts, wanted, strict=True))
+    factors["concordance"] = np.where(n_wanted > 0, met / np.maximum(n_wanted, 1), 0.0)
+    factors["meeting"] = ((e.formats[rows, None] & index.formats[None, :]) > 0).astype(np.float32)
+    if e.text is not None and index.text is not None:
+        similarity = (e.text[rows] @ index.text).toarray()
+        factors["text"] = np.clip(similarity * 2.5, 0, 1)  # cosine of short texts rarely passes 0.4
     else:
-        factors["text"] = np.zeros_like(programs)
-    eligible = t.e_member[rows, None] != t.m_member[None, :]
-    eligible &= ~((t.e_same_gender[rows, None] == 2) & ~gender_met)
-    eligible &= ~((t.e_shared_background[rows, None] == 2) & ~background_met)
+        factors["text"] = np.zeros(shape, dtype=np.float32)
+    eligible = e.member[rows, None] != index.member[None, :]
+    eligible &= ~((e.same_gender[rows, None] == 2) & ~gender_met)
+    eligible &= ~((e.shared_background[rows, None] == 2) & ~background_met)
     return factors, eligible
 
 
 def _weights(weights: dict[str, float]) -> dict[str, float]:
-    total = sum(max(w, 0.0) for w in weights.values()) or 1.0
+    total = sum(max(weights.get(f, 0.0), 0.0) for f in FACTORS) or 1.0
     return {f: max(weights.get(f, 0.0), 0.0) / total for f in FACTORS}
 
 
@@ -181,25 +195,42 @@ def _score(factors: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndar
     return FLOOR + (1 - FLOOR) * total
 
 
-def score_one(mentee: People, mentors: People, weights: dict[str, float]) -> np.ndarray:
-    """Score of the single mentee in `mentee` against every mentor; -inf where not eligible."""
-    if len(mentors) == 0:
-        return np.zeros(0)
-    t = Tables(mentee, mentors)
-    factors, eligible = factor_block(t, np.asarray([0]))
-    scores = _score(factors, weights)[0]
-    return np.where(eligible[0], scores, -np.inf)
+def score_rows(
+    index: MentorIndex, mentees: MenteeRows, rows: np.ndarray, weights: dict[str, float]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Scores of mentees `rows` × all mentors (-inf where not eligible) and the factors behind them."""
+    factors, eligible = factor_block(index, mentees, rows)
+    return np.where(eligible, _score(factors, weights), -np.inf), factors
+
+
+def contributions(
+    factors: dict[str, np.ndarray], r: int, j: int, weights: dict[str, float]
+) -> list[tuple[str, float]]:
+    """Each factor's part of the score of (row r, mentor j); the parts sum to the score."""
+    w = _weights(weights)
+    parts = [(name, float((1 - FLOOR) * w[name] * factors[name][r, j])) for name in FACTORS]
+    return [("base", FLOOR), *parts]
+
+
+def score_one(
+    mentee: People, mentors: People, weights: dict[str, float], index: MentorIndex | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The single mentee in `mentee` against every mentor."""
+    index = index or MentorIndex(mentors)
+    if index.size == 0:
+        return np.zeros(0), {}
+    scores, factors = score_rows(index, MenteeRows(mentee, index), np.asarray([0]), weights)
+    return scores[0], factors
 
 
 def explain(
     mentees: People, mentors: People, j: int, weights: dict[str, float], *, i: int = 0
 ) -> list[tuple[str, float]]:
-    """Each factor's contribution to the score of pair (i, j); they sum to the score."""
-    t = Tables(_row(mentees, i), _row(mentors, j))
-    factors, _ = factor_block(t, np.asarray([0]))
-    w = _weights(weights)
-    parts = [(name, float((1 - FLOOR) * w[name] * factors[name][0, 0])) for name in FACTORS]
-    return [("base", FLOOR), *parts]
+    """Contributions for one pair, scored on its own (text similarity uses the pair's words)."""
+    mentor = _row(mentors, j)
+    index = MentorIndex(mentor)
+    _, factors = score_rows(index, MenteeRows(_row(mentees, i), index), np.asarray([0]), weights)
+    return contributions(factors, 0, 0, weights)
 
 
 def _row(people: People, k: int) -> People:
@@ -207,8 +238,8 @@ def _row(people: People, k: int) -> People:
 
 
 def candidates(
-    mentees: People,
-    mentors: People,
+    index: MentorIndex,
+    rows_e: MenteeRows,
     weights: dict[str, float],
     *,
     seats: np.ndarray,
@@ -217,50 +248,46 @@ def candidates(
     chunk: int = 1000,
 ) -> sp.csr_matrix:
     """Sparse mentees × mentors scores of eligible pairs: each mentee's top-k and each mentor's top-k."""
-    n, m = len(mentees), len(mentors)
+    n, m = rows_e.size, index.size
     if n == 0 or m == 0:
         return sp.csr_matrix((n, m), dtype=np.float64)
-    t = Tables(mentees, mentors)
     open_mentor = np.asarray(seats) > 0
-    rows_out, cols_out, vals_out = [], [], []
-    best_for_mentor_val = np.full((min(k, n), m), -np.inf)
-    best_for_mentor_row = np.full((min(k, n), m), -1, dtype=np.int64)
+    kk = min(k, m)
+    km = min(k, n)
+    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    best_val = np.full((km, m), -np.inf)
+    best_row = np.full((km, m), -1, dtype=np.int64)
+    forbidden_by_row: dict[int, list[int]] = {}
+    for a, b in forbidden or ():
+        forbidden_by_row.setdefault(a, []).append(b)
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
-        factors, eligible = factor_block(t, rows)
-        scores = np.where(eligible & open_mentor[None, :], _score(factors, weights), -np.inf)
-        for a, b in forbidden or ():
-            if start <= a < start + chunk:
-                scores[a - start, b] = -np.inf
-        kk = min(k, m)
+        scores, _ = score_rows(index, rows_e, rows, weights)
+        scores[:, ~open_mentor] = -np.inf
+        for a, cols in forbidden_by_row.items():
+            if start <= a < start + len(rows):
+                scores[a - start, cols] = -np.inf
         top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-        for r in range(len(rows)):
-            for col in top[r]:
-                if np.isfinite(scores[r, col]):
-                    rows_out.append(rows[r])
-                    cols_out.append(col)
-                    vals_out.append(scores[r, col])
-        # Running top-k per mentor, so a mentor everyone ranks low still gets candidates.
-        merged_val = np.vstack([best_for_mentor_val, scores])
-        merged_row = np.vstack([best_for_mentor_row, np.broadcast_to(rows[:, None], scores.shape)])
-        keep = np.argpartition(-merged_val, best_for_mentor_val.shape[0] - 1, axis=0)[
-            : best_for_mentor_val.shape[0]
-        ]
-        best_for_mentor_val = np.take_along_axis(merged_val, keep, axis=0)
-        best_for_mentor_row = np.take_along_axis(merged_row, keep, axis=0)
-    finite = np.isfinite(best_for_mentor_val)
-    mentor_rows = best_for_mentor_row[finite]
-    mentor_cols = np.broadcast_to(np.arange(m)[None, :], finite.shape)[finite]
-    rows_all = np.concatenate([np.asarray(rows_out, dtype=np.int64), mentor_rows])
-    cols_all = np.concatenate([np.asarray(cols_out, dtype=np.int64), mentor_cols])
-    vals_all = np.concatenate([np.asarray(vals_out, dtype=np.float64), best_for_mentor_val[finite]])
-    matrix = sp.coo_matrix((vals_all, (rows_all, cols_all)), shape=(n, m)).tocsr()
-    matrix.sum_duplicates()
-    # Duplicates (a pair in both top-k lists) were summed: divide back by their count.
-    counts = sp.coo_matrix((np.ones_like(vals_all), (rows_all, cols_all)), shape=(n, m)).tocsr()
-    counts.sum_duplicates()
-    matrix.data = matrix.data / counts.data
-    return matrix
+        values = np.take_along_axis(scores, top, axis=1)
+        ok = np.isfinite(values)
+        picked.append((np.broadcast_to(rows[:, None], top.shape)[ok], top[ok], values[ok]))
+        # A running top-k per mentor, so a mentor everyone ranks low still gets candidates.
+        merged_val = np.vstack([best_val, scores])
+        merged_row = np.vstack([best_row, np.broadcast_to(rows[:, None], scores.shape)])
+        keep = np.argpartition(-merged_val, km - 1, axis=0)[:km]
+        best_val = np.take_along_axis(merged_val, keep, axis=0)
+        best_row = np.take_along_axis(merged_row, keep, axis=0)
+    ok = np.isfinite(best_val)
+    picked.append(
+        (best_row[ok], np.broadcast_to(np.arange(m)[None, :], ok.shape)[ok], best_val[ok])
+    )
+    rows_all = np.concatenate([p[0] for p in picked])
+    cols_all = np.concatenate([p[1] for p in picked])
+    vals_all = np.concatenate([p[2] for p in picked])
+    # A pair can be in both lists; keep it once.
+    keys = rows_all * m + cols_all
+    _, first = np.unique(keys, return_index=True)
+    return sp.csr_matrix((vals_all[first], (rows_all[first], cols_all[first])), shape=(n, m))
 
 
 def scale_rows(matrix: sp.csr_matrix, factors: np.ndarray) -> sp.csr_matrix:
@@ -311,3 +338,22 @@ def max_matchable(scores: sp.csr_matrix, seats: np.ndarray) -> int:
         (np.ones(rows.size), (rows, cols)), shape=(scores.shape[0], int(seats.sum()))
     )
     return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
+
+
+def pair_contributions(
+    index: MentorIndex,
+    rows_e: MenteeRows,
+    assignment: np.ndarray,
+    weights: dict[str, float],
+    *,
+    chunk: int = 1000,
+) -> dict[int, list[tuple[str, float]]]:
+    """Contributions for each assigned pair (mentee row -> its mentor), scored like the run."""
+    result: dict[int, list[tuple[str, float]]] = {}
+    matched = np.flatnonzero(assignment >= 0)
+    for start in range(0, matched.size, chunk):
+        rows = matched[start : start + chunk]
+        _, factors = score_rows(index, rows_e, rows, weights)
+        for r, i in enumerate(rows):
+            result[int(i)] = contributions(factors, r, int(assignment[i]), weights)
+    return result

@@ -1,0 +1,76 @@
+"""Coordinators edit program rules and cycles here; weights are validated against the score factors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+
+from .models import DEFAULT_WEIGHTS, Cycle, Enrollment, Program
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = "__all__"  # noqa: DJ007 - coordinators edit every rule of a program
+
+    def clean_weights(self) -> dict[str, float]:
+        weights = self.cleaned_data.get("weights") or {}
+        if not isinstance(weights, dict):
+            raise forms.ValidationError(
+                'Weights are an object such as {"interests": 3, "topics": 2}.'
+            )
+        clean: dict[str, float] = {}
+        for name, value in weights.items():
+            if name not in DEFAULT_WEIGHTS:
+                raise forms.ValidationError(
+                    f"Unknown factor “{name}”. Known: {', '.join(DEFAULT_WEIGHTS)}."
+                )
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value <= 100
+            ):
+                raise forms.ValidationError(f"The weight of {name} must be a number from 0 to 100.")
+            clean[name] = float(value)
+        return clean
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramForm
+    list_display = ["name", "matching_mode", "default_mentor_capacity", "response_days"]
+    filter_horizontal = ["mentee_stages", "mentor_stages"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "program",
+        "status",
+        "enrollment_opens",
+        "enrollment_closes",
+        "match_date",
+        "term_end",
+    ]
+    list_filter = ["program", "status"]
+    search_fields = ["name"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["member", "cycle", "role", "status", "capacity", "mentee_count"]
+    list_filter = ["cycle__program", "cycle", "role", "status"]
+    search_fields = ["member__full_name", "member__user__email"]
+    list_select_related = ["member", "cycle__program"]
+    raw_id_fields = ["member", "cycle"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["mentee_count"]
+    exclude = ["target_programs"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        # Deleting an enrollment would orphan mentorships and seat counts; withdraw instead.
+        return False

@@ -1,0 +1,168 @@
+"""Find a mentor: ranked by compatibility, reasons in words, filters, and a bounded query count."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mentorbridge.matching import features
+from mentorbridge.members.models import Institution, Interest, Language, Member, Topic
+from mentorbridge.programs.models import Cycle, Enrollment
+
+from ..conftest import client_for, stage
+from ..factories import MemberFactory, enroll, make_cycle
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    features.clear_cache()
+
+
+def interest(slug: str) -> Interest:
+    return Interest.objects.get(slug=slug)
+
+
+def topic(slug: str) -> Topic:
+    return Topic.objects.get(slug=slug)
+
+
+@pytest.fixture
+def cycle(db: None) -> Cycle:
+    return make_cycle()
+
+
+@pytest.fixture
+def mentee(student: Member, cycle: Cycle) -> Enrollment:
+    student.interests.set([interest("congenital")])
+    student.languages.set([Language.objects.get(slug="english")])
+    enrollment = enroll(
+        student,
+        cycle,
+        "mentee",
+        goals="I want to learn about congenital heart surgery and interviews.",
+    )
+    enrollment.topics.set([topic("interview-process"), topic("away-rotations-and-sub-internships")])
+    return enrollment
+
+
+def mentor(
+    cycle: Cycle, name: str, *, interests: list[str], topics: list[str], **kwargs: object
+) -> Enrollment:
+    member = MemberFactory(full_name=name, stage=stage("fellow"), **kwargs)
+    member.interests.set([interest(s) for s in interests])
+    member.languages.set([Language.objects.get(slug="english")])
+    enrollment = enroll(member, cycle, "mentor", capacity=2)
+    enrollment.topics.set([topic(s) for s in topics])
+    return enrollment
+
+
+def test_mentors_are_ranked_with_reasons(mentee: Enrollment, cycle: Cycle) -> None:
+    good = mentor(
+        cycle,
+        "Grace Good",
+        interests=["congenital"],
+        topics=["interview-process"],
+        pronouns="she/her",
+    )
+    mentor(
+        cycle,
+        "Olly Other",
+        interests=["transplant-and-mechanical-support"],
+        topics=["job-search-and-contracts"],
+    )
+    body = (
+        client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/").content.decode()
+    )
+    assert body.index("Grace Good") < body.index("Olly Other")
+    assert "You both focus on congenital" in body
+    assert "She offers guidance on interview process" in body
+    assert f"/matching/enrollments/{mentee.pk}/request/{good.pk}/" in body
+
+
+def test_a_mentor_at_a_target_program_is_said_so(mentee: Enrollment, cycle: Cycle) -> None:
+    target = Institution.objects.create(
+        name="Mayo Clinic", city="Rochester", region="MN", has_ct_program=True
+    )
+    mentee.target_programs.set([target])
+    mentor(cycle, "Tara Target", interests=[], topics=[], pronouns="she/her", institution=target)
+    body = (
+        client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/").content.decode()
+    )
+    assert "She trains at a program on your list (Mayo Clinic)" in body
+
+
+def test_full_withdrawn_and_self_are_not_shown(
+    mentee: Enrollment, cycle: Cycle, student: Member
+) -> None:
+    full = mentor(cycle, "Fay Full", interests=["congenital"], topics=[])
+    Enrollment.objects.filter(pk=full.pk).update(mentee_count=2)
+    gone = mentor(cycle, "Walt Withdrawn", interests=["congenital"], topics=[])
+    Enrollment.objects.filter(pk=gone.pk).update(status="withdrawn")
+    mentor(cycle, "Val Visible", interests=[], topics=[])
+    body = (
+        client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/").content.decode()
+    )
+    assert "Val Visible" in body
+    assert "Fay Full" not in body
+    assert "Walt Withdrawn" not in body
+
+
+def test_filters_and_search(mentee: Enrollment, cycle: Cycle) -> None:
+    mentor(cycle, "Ann Aortic", interests=["aortic-and-endovascular"], topics=[])
+    mentor(cycle, "Con Genital", interests=["congenital"], topics=[])
+    client = client_for(mentee.member)
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    body = client.get(url, {"interest": interest("aortic-and-endovascular").pk}).content.decode()
+    assert "Ann Aortic" in body and "Con Genital" not in body
+    body = client.get(url, {"q": "genital"}).content.decode()
+    assert "Con Genital" in body and "Ann Aortic" not in body
+    # Nonsense filters are ignored with a message, never a 500.
+    response = client.get(url, {"interest": "abc", "language": "-4"})
+    assert response.status_code == 200
+    assert "were not understood" in response.content.decode()
+
+
+def test_a_hard_preference_excludes_mentors(mentee: Enrollment, cycle: Cycle) -> None:
+    from mentorbridge.members.models import PrivateIdentity
+
+    PrivateIdentity.objects.create(member=mentee.member, consent=True, gender="woman")
+    Enrollment.objects.filter(pk=mentee.pk).update(same_gender="hard")
+    woman = mentor(cycle, "Wendy Woman", interests=[], topics=[])
+    PrivateIdentity.objects.create(member=woman.member, consent=True, gender="woman")
+    mentor(cycle, "Manny Man", interests=["congenital"], topics=[])
+    body = (
+        client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/").content.decode()
+    )
+    assert "Wendy Woman" in body
+    assert "Manny Man" not in body
+    # The reason never discloses the private answer itself.
+    assert "woman" not in body.lower().replace("wendy woman", "")
+
+
+def test_someone_elses_enrollment_is_404(
+    mentee: Enrollment, outsider: Member, resident: Member, cycle: Cycle
+) -> None:
+    assert client_for(outsider).get(f"/matching/enrollments/{mentee.pk}/find/").status_code == 404
+    mentor_enrollment = enroll(resident, cycle, "mentor")
+    # A mentor enrollment has no "find a mentor" page, even for its owner.
+    assert (
+        client_for(resident).get(f"/matching/enrollments/{mentor_enrollment.pk}/find/").status_code
+        == 404
+    )
+
+
+def test_the_query_count_does_not_grow_with_the_pool(mentee: Enrollment, cycle: Cycle) -> None:
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    client = client_for(mentee.member)
+
+    def queries(n_mentors: int) -> int:
+        for k in range(n_mentors - Enrollment.objects.filter(role="mentor").count()):
+            mentor(cycle, f"Mentor {k}", interests=["congenital"], topics=["interview-process"])
+        Cycle.objects.filter(pk=cycle.pk).update(pool_version=cycle.pool_version + n_mentors)
+        client.get(url)  # warm the pool cache
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(5) == queries(40)
