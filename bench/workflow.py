@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorbridge.settings")
 os.environ.setdefault("TASKS_BACKEND", "immediate")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -48,7 +48,6 @@ def populate(
         Language,
         Member,
         Topic,
-        TrainingStage,
     )
     from mentorbridge.programs.models import Cycle, Enrollment, Program
 
@@ -87,7 +86,21 @@ def populate(
         "America/Los_Angeles",
         "Europe/London",
     ]
-    words = "valve aortic congenital transplant research lung robotic education outcomes global interview rotation fellowship".split()
+    words = [
+        "valve",
+        "aortic",
+        "congenital",
+        "transplant",
+        "research",
+        "lung",
+        "robotic",
+        "education",
+        "outcomes",
+        "global",
+        "interview",
+        "rotation",
+        "fellowship",
+    ]
     password = make_password("bench-password")
     start = User.objects.count()
     total = mentees + mentors
