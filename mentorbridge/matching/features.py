@@ -112,7 +112,7 @@ def load_people(*, queryset: Any) -> People:
     }
     now = clock.now()
     offsets: dict[str, float] = {}
-    people = People(*([] for _ in dataclasses.fields(People)))  # type: ignore[arg-type]
+    people = People(*([] for _ in dataclasses.fields(People)))
     for (
         pk, member_id, goals, same_gender, shared_background, institution_preference, same_region,
         language_id, full_name, time_zone, bio, member_goals, formats, stage_order, institution_id,

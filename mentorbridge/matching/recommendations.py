@@ -30,6 +30,9 @@ FACTOR_LABELS = {
 }
 
 
+SURGERY_AREAS = {"Adult cardiac", "General thoracic", "Congenital", "Aortic and endovascular"}
+
+
 @dataclass
 class Explanation:
     score: float
@@ -85,16 +88,12 @@ def _words(
                 if i in names["interest"]
             )
             if shared:
-                reasons.append(
-                    (
-                        value,
-                        f"You both focus on {_join(s.lower() for s in shared)} surgery"
-                        if len(shared) == 1
-                        and "surgery" not in shared[0].lower()
-                        and shared[0] in {"Congenital", "Adult cardiac", "General thoracic"}
-                        else f"You share an interest in {_join(s.lower() for s in shared)}",
-                    )
-                )
+                # "congenital surgery" reads naturally; "transplant and mechanical support" does not
+                # take "surgery", so the word is added only to the areas named by their anatomy.
+                areas = [
+                    f"{s.lower()} surgery" if s in SURGERY_AREAS else s.lower() for s in shared
+                ]
+                reasons.append((value, f"You both focus on {_join(areas)}"))
         elif factor == "topics":
             covered = sorted(
                 names["topic"][t]
@@ -146,7 +145,8 @@ def _words(
         elif factor == "meeting":
             reasons.append((value, "You like to meet the same way"))
         elif factor == "text":
-            reasons.append((value, "Your goals echo what they wrote about themselves"))
+            possessive = {"She": "her", "He": "his", "They": "their"}.get(who, f"{who}'s")
+            reasons.append((value, f"Your goals echo {possessive} bio"))
     reasons.sort(key=lambda r: -r[0])
     return [text for _, text in reasons]
 

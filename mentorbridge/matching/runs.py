@@ -23,7 +23,12 @@ from mentorbridge.programs.models import Cycle, Enrollment
 
 from . import features, scoring
 from .models import MatchProposal, MatchRun
-from .services import RequestError, _close_other_requests, mentorship_start
+from .services import (
+    RequestError,
+    close_other_requests,
+    mentorship_announce,
+    mentorship_start,
+)
 
 log = logging.getLogger(__name__)
 
@@ -153,12 +158,11 @@ def _people_json(people: features.People) -> dict[str, list[Any]]:
 
 def _people_from_json(data: dict[str, list[Any]]) -> features.People:
     set_fields = {"languages", "interests", "topics", "target_institutions"}
-    return features.People(
-        **{
-            k: [set(v) for v in values] if k in set_fields else list(values)
-            for k, values in data.items()
-        }
-    )
+    fields: dict[str, Any] = {
+        k: [set(v) for v in values] if k in set_fields else list(values)
+        for k, values in data.items()
+    }
+    return features.People(**fields)
 
 
 def match_run_execute(*, run_id: int) -> MatchRun:
@@ -428,6 +432,7 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
         )
     )
     for proposal in proposals:
+        assert proposal.mentor_enrollment is not None  # filtered above
         try:
             with transaction.atomic():
                 mentorship = mentorship_start(
@@ -435,9 +440,7 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
                     mentor_enrollment=proposal.mentor_enrollment,
                     source=Mentorship.Source.MATCH_RUN,
                 )
-                closed = _close_other_requests(mentorship=mentorship, keep=None)
-                from .services import mentorship_announce
-
+                closed = close_other_requests(mentorship=mentorship)
                 mentorship_announce(mentorship=mentorship, closed=closed)
             created.append(mentorship.pk)
         except RequestError as error:

@@ -68,7 +68,7 @@ def mentorship_start(
     return mentorship
 
 
-def _close_other_requests(*, mentorship: Mentorship, keep: int | None) -> list[MentorshipRequest]:
+def close_other_requests(*, mentorship: Mentorship, keep: int = 0) -> list[MentorshipRequest]:
     """The mentee has a mentor now: their other open requests in the program are closed."""
     others = list(
         MentorshipRequest.objects.pending()
@@ -212,7 +212,7 @@ def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
             source=Mentorship.Source.REQUEST,
         )
         MentorshipRequest.objects.filter(pk=request.pk).update(mentorship=mentorship)
-        closed = _close_other_requests(mentorship=mentorship, keep=request.pk)
+        closed = close_other_requests(mentorship=mentorship, keep=request.pk)
         mentorship_announce(mentorship=mentorship, closed=closed)
     request.refresh_from_db()
     return mentorship

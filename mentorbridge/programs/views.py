@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.members.models import Member
 from mentorbridge.members.selectors import member_for_user
 
 from . import services
@@ -38,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _enrollment_form(
-    request: HttpRequest, *, role: str, member: object, cycle: Cycle, instance: Enrollment | None
+    request: HttpRequest, *, role: str, member: Member, cycle: Cycle, instance: Enrollment | None
 ) -> MenteeEnrollmentForm | MentorEnrollmentForm:
     data = request.POST if request.method == "POST" else None
     if role == Enrollment.Role.MENTEE:

@@ -74,3 +74,16 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
 @pytest.fixture
 def shots(page: object, request: pytest.FixtureRequest) -> Shots:
     return Shots(page, request.node.name)
+
+
+def log_in(page: object, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")  # type: ignore[attr-defined]
+    page.get_by_label("Email:").fill(email)  # type: ignore[attr-defined]
+    page.get_by_label("Password:").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign In").click()  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+
+
+def log_out(page: object) -> None:
+    page.get_by_role("button", name="Log out").click()  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
