@@ -13,7 +13,6 @@ import datetime as dt
 import threading
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q
@@ -22,41 +21,14 @@ from mentorbridge.core import clock
 from mentorbridge.members.models import Member, PrivateIdentity
 from mentorbridge.programs.models import Cycle, Enrollment
 
+from .engine.tables import PeopleTable
+
 FORMATS = {"video": 1, "phone": 2, "in_person": 4}
 GENDERS = {"": 0, "woman": 1, "man": 2, "nonbinary": 3, "self_described": 4}
 PREF = {"": 0, "soft": 1, "hard": 2}
 
 
-@dataclass
-class People:
-    """One side's rows, in the order of `enrollment_ids`; plain Python/NumPy-ready values."""
-
-    enrollment_ids: list[int]
-    member_ids: list[int]
-    names: list[str]
-    stage_order: list[int]
-    institution_ids: list[int]
-    institution_names: list[str]
-    institution_has_ct: list[bool]
-    regions: list[str]
-    utc_offsets: list[float]
-    languages: list[set[int]]
-    interests: list[set[int]]
-    topics: list[set[int]]
-    formats: list[int]
-    genders: list[int]
-    backgrounds: list[int]
-    texts: list[str]
-    # Mentee-only preferences (empty on the mentor side).
-    target_institutions: list[set[int]]
-    same_gender: list[int]
-    shared_background: list[int]
-    institution_preference: list[str]
-    same_region: list[bool]
-    language_required: list[int]
-
-    def __len__(self) -> int:
-        return len(self.enrollment_ids)
+People = PeopleTable
 
 
 def utc_offset_hours(tz_name: str, when: dt.datetime) -> float:
@@ -164,7 +136,7 @@ _mentor_cache: dict[int, tuple[int, People, Any]] = {}
 def mentor_pool(cycle: Cycle) -> tuple[People, Any]:
     """All active mentors of a cycle and their scoring index, cached per process until the pool
     changes (enrollments and their edits bump `Cycle.pool_version`)."""
-    from .scoring import MentorIndex
+    from .engine.scoring import MentorIndex
 
     version = Cycle.objects.filter(pk=cycle.pk).values_list("pool_version", flat=True).first() or 0
     with _cache_lock:

@@ -15,7 +15,8 @@ import numpy as np
 from mentorbridge.members.models import Interest, Language, Member, Topic
 from mentorbridge.programs.models import Enrollment
 
-from . import features, scoring
+from . import features
+from .engine import scoring
 
 FACTOR_LABELS = {
     "interests": "Shared subspecialty interests",

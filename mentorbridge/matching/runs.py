@@ -21,7 +21,9 @@ from mentorbridge.core import clock
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.programs.models import Cycle, Enrollment
 
-from . import features, scoring
+from . import features
+from .engine import scoring
+from .engine.assign import assign
 from .models import MatchProposal, MatchRun
 from .services import (
     RequestError,
@@ -231,7 +233,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     # Fixed mentees are placed already: drop their rows from the optimisation.
     if fixed:
         scores = scoring.drop_rows(scores, list(fixed))
-    assignment = scoring.assign(scores, seats, objective=run.objective, seed=run.seed)
+    assignment = assign(scores, seats.tolist(), objective=run.objective)
     for i, j in fixed.items():
         assignment[i] = j
 

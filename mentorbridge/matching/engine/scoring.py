@@ -1,6 +1,8 @@
-"""The Django side's bridge to the matching engine: feature tables in, scores and assignments out.
+"""Explainable compatibility scoring: plain tables in, scores and candidate pairs out.
 
-Factors (each in [0, 1]) and hard constraints are described in docs/matching.md.
+A score is a weighted sum of named factors, each in [0, 1] (described in docs/matching.md); hard
+constraints (self, a preference the mentee insists on) exclude a pair. Work is vectorised and
+chunked: never a dense matrix of Python objects, only float blocks of `chunk` mentees × mentors.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .features import People
+from .tables import PeopleTable as People
 
 FACTORS = (
     "interests",
@@ -300,23 +302,6 @@ def drop_rows(matrix: sp.csr_matrix, rows: list[int]) -> sp.csr_matrix:
     result = sp.diags(keep) @ matrix
     result.eliminate_zeros()
     return result.tocsr()
-
-
-def assign(
-    scores: sp.csr_matrix, seats: np.ndarray, *, objective: str, seed: int = 0
-) -> np.ndarray:
-    """Mentor index per mentee (-1 unmatched) from the engine, for the run's objective."""
-    from mentorbridge.matching import engine
-
-    capacities = [int(c) for c in seats]
-    if objective == "stable":
-        mentee_prefs, mentor_prefs = engine.prefs_from_scores(scores)
-        return np.asarray(
-            engine.stable_match(mentee_prefs, mentor_prefs, capacities), dtype=np.int64
-        )
-    return np.asarray(
-        engine.optimal_assign(scores.tocsr(), capacities, objective=objective), dtype=np.int64
-    )
 
 
 def max_matchable(scores: sp.csr_matrix, seats: np.ndarray) -> int:

@@ -1,0 +1,43 @@
+"""The matching engine: pure Python + NumPy/SciPy/OR-Tools, no Django.
+
+- `stable_match` — mentee-proposing deferred acceptance with mentor capacities.
+- `blocking_pairs` — the pairs that would rather be together than with their matches (an O(E) check).
+- `optimal_assign` — exact capacity-constrained assignment for three objectives (min-cost flow).
+- `prefs_from_scores` — ranked lists from a score matrix, for members who did not rank.
+- `quality_report` — what a coordinator needs to judge an assignment.
+- `scoring` — explainable compatibility from plain tables (`PeopleTable`), and candidate pairs.
+
+The command line (`python -m mentorbridge.matching.engine stable|optimal`) is in `cli.py`.
+"""
+
+from .assign import OBJECTIVES, assign, optimal_assign
+from .report import quality_report
+from .scoring import (
+    FACTORS,
+    MenteeRows,
+    MentorIndex,
+    candidates,
+    contributions,
+    explain,
+    score_rows,
+)
+from .stable import blocking_pairs, prefs_from_scores, stable_match
+from .tables import PeopleTable
+
+__all__ = [
+    "FACTORS",
+    "OBJECTIVES",
+    "MenteeRows",
+    "MentorIndex",
+    "PeopleTable",
+    "assign",
+    "blocking_pairs",
+    "candidates",
+    "contributions",
+    "explain",
+    "optimal_assign",
+    "prefs_from_scores",
+    "quality_report",
+    "score_rows",
+    "stable_match",
+]

@@ -1,0 +1,142 @@
+"""Exact capacity-constrained assignment by min-cost flow (OR-Tools).
+
+Network: source → mentee (capacity 1) → mentor (capacity 1 per stored pair, cost −score) → sink
+(capacity = the mentor's seats). Scores are scaled to integers (`SCALE`), so two assignments whose
+totals differ by less than 1e-6 per pair may be taken as equal; ties are then broken the same way on
+every run, since the solver is deterministic for the same network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from ortools.graph.python import max_flow, min_cost_flow
+
+OBJECTIVES = ("total", "coverage", "maximin")
+SCALE = 1_000_000
+
+
+def _validate(scores: sp.spmatrix, capacities: Sequence[int]) -> tuple[sp.coo_matrix, np.ndarray]:
+    if not sp.issparse(scores):
+        raise ValueError("scores must be a scipy.sparse matrix (mentees × mentors)")
+    coo = sp.coo_matrix(scores)
+    m = coo.shape[1]
+    caps = np.asarray(capacities)
+    if caps.shape != (m,):
+        raise ValueError(f"capacities has {caps.size} entries for {m} mentors")
+    if caps.size and (not np.issubdtype(caps.dtype, np.integer) or (caps < 0).any()):
+        raise ValueError("capacities must be non-negative integers")
+    if coo.nnz:
+        if not np.isfinite(coo.data).all() or (coo.data <= 0).any():
+            raise ValueError("every stored score must be a finite number > 0")
+        keys = coo.row.astype(np.int64) * m + coo.col
+        if np.unique(keys).size != keys.size:
+            raise ValueError("a pair is stored twice")
+    return coo, caps.astype(np.int64)
+
+
+def _solve(
+    n: int,
+    m: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    costs: np.ndarray,
+    caps: np.ndarray,
+    *,
+    maximize_flow: bool,
+) -> np.ndarray:
+    source, sink = n + m, n + m + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    tails = np.concatenate([np.full(n, source), rows, n + np.arange(m)])
+    heads = np.concatenate([np.arange(n), n + cols, np.full(m, sink)])
+    capacity = np.concatenate([np.ones(n, np.int64), np.ones(rows.size, np.int64), caps])
+    cost = np.concatenate([np.zeros(n, np.int64), costs, np.zeros(m, np.int64)])
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), capacity, cost
+    )[n : n + rows.size]
+    flow.set_node_supply(source, n)
+    flow.set_node_supply(sink, -n)
+    if maximize_flow:
+        # Sends as many mentees as can go (most matched), at the least cost among those flows.
+        status = flow.solve_max_flow_with_min_cost()
+    else:
+        # A free bypass lets any mentee stay unmatched; every pair arc costs < 0, so the optimum
+        # is the highest total, whatever the number matched.
+        flow.add_arc_with_capacity_and_unit_cost(source, sink, n, 0)
+        status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    used = flow.flows(pair_arcs) > 0
+    assignment = np.full(n, -1, dtype=np.int64)
+    assignment[rows[used]] = cols[used]
+    return assignment
+
+
+def _max_cardinality(n: int, m: int, rows: np.ndarray, cols: np.ndarray, caps: np.ndarray) -> int:
+    if rows.size == 0:
+        return 0
+    solver = max_flow.SimpleMaxFlow()
+    source, sink = n + m, n + m + 1
+    tails = np.concatenate([np.full(n, source), rows, n + np.arange(m)])
+    heads = np.concatenate([np.arange(n), n + cols, np.full(m, sink)])
+    capacity = np.concatenate([np.ones(n, np.int64), np.ones(rows.size, np.int64), caps])
+    solver.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), capacity)
+    if solver.solve(source, sink) != solver.OPTIMAL:
+        raise RuntimeError("max flow failed")
+    return int(solver.optimal_flow())
+
+
+def optimal_assign(
+    scores: sp.spmatrix, capacities: Sequence[int], *, objective: str = "total"
+) -> np.ndarray:
+    """Mentor index per mentee (−1 unmatched) maximizing the objective exactly.
+
+    total     — the highest sum of scores;
+    coverage  — the most mentees matched, then the highest sum;
+    maximin   — among assignments matching the most mentees, the highest lowest score, then the
+                highest sum.
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
+    coo, caps = _validate(scores, capacities)
+    n, m = coo.shape
+    if n == 0 or m == 0 or coo.nnz == 0 or caps.sum() == 0:
+        return np.full(n, -1, dtype=np.int64)
+    # Sorted by (mentee, mentor) so the network, and hence the tie-breaking, is canonical.
+    order = np.lexsort((coo.col, coo.row))
+    rows = coo.row[order].astype(np.int64)
+    cols = coo.col[order].astype(np.int64)
+    values = coo.data[order].astype(np.float64)
+    costs = -np.maximum(np.rint(values * SCALE).astype(np.int64), 1)
+    if objective == "total":
+        return _solve(n, m, rows, cols, costs, caps, maximize_flow=False)
+    if objective == "coverage":
+        return _solve(n, m, rows, cols, costs, caps, maximize_flow=True)
+    # maximin: the highest threshold that still allows a maximum-cardinality matching.
+    best = _max_cardinality(n, m, rows, cols, caps)
+    thresholds = np.unique(values)
+    lo, hi = 0, thresholds.size - 1  # thresholds[lo] always feasible
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        keep = values >= thresholds[mid]
+        if _max_cardinality(n, m, rows[keep], cols[keep], caps) == best:
+            lo = mid
+        else:
+            hi = mid - 1
+    keep = values >= thresholds[lo]
+    return _solve(n, m, rows[keep], cols[keep], costs[keep], caps, maximize_flow=True)
+
+
+def assign(scores: sp.spmatrix, capacities: Sequence[int], *, objective: str) -> np.ndarray:
+    """One entry point for product code: an optimal objective, or "stable" (deferred acceptance
+    on ranked lists derived from the scores)."""
+    if objective == "stable":
+        from .stable import prefs_from_scores, stable_match
+
+        mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+        return np.asarray(
+            stable_match(mentee_prefs, mentor_prefs, [int(c) for c in capacities]), dtype=np.int64
+        )
+    return optimal_assign(scores, capacities, objective=objective)

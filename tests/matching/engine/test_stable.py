@@ -1,0 +1,121 @@
+"""stable_match against the definition (no blocking pair) and against the `matching` package."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentorbridge.matching.engine import blocking_pairs, prefs_from_scores, stable_match
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[list[list[int]], list[list[int]], list[int]]:
+    n = draw(st.integers(0, 12))
+    m = draw(st.integers(0, 6))
+    mentee_prefs = [
+        draw(st.permutations(range(m)).map(lambda p: p[: draw(st.integers(0, m))]))
+        for _ in range(n)
+    ]
+    mentor_prefs = [
+        draw(st.permutations(range(n)).map(lambda p: p[: draw(st.integers(0, n))]))
+        for _ in range(m)
+    ]
+    capacities = [draw(st.integers(0, 4)) for _ in range(m)]
+    return [list(p) for p in mentee_prefs], [list(p) for p in mentor_prefs], capacities
+
+
+def peer(
+    mentee_prefs: list[list[int]], mentor_prefs: list[list[int]], capacities: list[int]
+) -> list[int]:
+    """The PyPI package `matching` (HospitalResident, resident-optimal) on the mutual lists."""
+    from matching.games import HospitalResident
+
+    residents = {
+        i: [j for j in prefs if i in mentor_prefs[j]] for i, prefs in enumerate(mentee_prefs)
+    }
+    hospitals = {
+        j: [i for i in prefs if j in mentee_prefs[i]] for j, prefs in enumerate(mentor_prefs)
+    }
+    residents = {i: p for i, p in residents.items() if p}
+    hospitals = {j: p for j, p in hospitals.items() if p and capacities[j] > 0}
+    residents = {i: [j for j in p if j in hospitals] for i, p in residents.items()}
+    residents = {i: p for i, p in residents.items() if p}
+    hospitals = {j: [i for i in p if i in residents] for j, p in hospitals.items()}
+    hospitals = {j: p for j, p in hospitals.items() if p}
+    residents = {i: [j for j in p if j in hospitals] for i, p in residents.items()}
+    residents = {i: p for i, p in residents.items() if p}
+    assignment = [-1] * len(mentee_prefs)
+    if not residents:
+        return assignment
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        game = HospitalResident.create_from_dictionaries(
+            residents, hospitals, {j: capacities[j] for j in hospitals}
+        )
+        for hospital, matched in game.solve(optimal="resident").items():
+            for resident in matched:
+                assignment[resident.name] = hospital.name
+    return assignment
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_stable_and_equal_to_the_peer(
+    instance: tuple[list[list[int]], list[list[int]], list[int]],
+) -> None:
+    mentee_prefs, mentor_prefs, capacities = instance
+    assignment = stable_match(mentee_prefs, mentor_prefs, capacities)
+    assert blocking_pairs(assignment, mentee_prefs, mentor_prefs, capacities) == []
+    for j, c in enumerate(capacities):
+        assert assignment.count(j) <= c
+    for i, j in enumerate(assignment):
+        if j >= 0:
+            assert j in mentee_prefs[i] and i in mentor_prefs[j]
+    assert assignment == peer(mentee_prefs, mentor_prefs, capacities)
+    assert stable_match(mentee_prefs, mentor_prefs, capacities) == assignment
+
+
+def test_blocking_pairs_finds_an_unstable_pair() -> None:
+    mentee_prefs = [[0, 1], [0]]
+    mentor_prefs = [[0, 1], [0]]
+    # Mentee 0 and mentor 0 prefer each other to what this assignment gives them.
+    assert blocking_pairs([1, 0], mentee_prefs, mentor_prefs, [1, 1]) == [(0, 0)]
+
+
+@pytest.mark.parametrize(
+    ("mentee_prefs", "mentor_prefs", "capacities", "expected"),
+    [
+        ([], [], [], []),  # nobody at all
+        ([[0]], [], [], None),  # a mentee ranks a mentor that does not exist
+        ([[], []], [[0, 1]], [1], [-1, -1]),  # mentees rank nobody
+        ([[0], [0]], [[0, 1]], [0], [-1, -1]),  # all capacities zero
+        ([[0]], [[0]], [1], [0]),  # one mentee
+        ([[0], [0]], [[1, 0]], [5], [0, 0]),  # more capacity than mentees
+        ([[0], [0]], [[1, 0], []], [1, 3], [-1, 0]),  # a mentor no one ranks
+    ],
+)
+def test_edge_cases(mentee_prefs, mentor_prefs, capacities, expected) -> None:
+    if expected is None:
+        with pytest.raises(ValueError, match="out of range"):
+            stable_match(mentee_prefs, mentor_prefs, capacities)
+    else:
+        assert stable_match(mentee_prefs, mentor_prefs, capacities) == expected
+
+
+def test_duplicate_preferences_are_refused() -> None:
+    with pytest.raises(ValueError, match="twice"):
+        stable_match([[0, 0]], [[0]], [1])
+    with pytest.raises(ValueError, match="non-negative"):
+        stable_match([[0]], [[0]], [-1])
+
+
+def test_prefs_from_scores_orders_by_score_then_index() -> None:
+    import scipy.sparse as sp
+
+    scores = sp.csr_matrix([[0.5, 0.9, 0.0], [0.5, 0.5, 0.7]])
+    mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+    assert mentee_prefs == [[1, 0], [2, 0, 1]]
+    assert mentor_prefs == [[0, 1], [0, 1], [1]]

@@ -1,0 +1,253 @@
+"""Coordinator match runs: preview, reproducibility, edits, publish, increments and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from mentorbridge.matching import runs
+from mentorbridge.matching.models import MatchProposal, MatchRun
+from mentorbridge.members.models import Interest, Member
+from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.programs.models import Cycle, Enrollment
+
+from ..conftest import client_for, stage
+from ..factories import MemberFactory, enroll, make_cycle
+
+
+@pytest.fixture
+def cycle(db: None) -> Cycle:
+    """6 mentees, 3 mentors with 4 seats in all."""
+    cycle = make_cycle()
+    interests = list(Interest.objects.all()[:4])
+    for k in range(6):
+        member = MemberFactory(
+            full_name=f"Mentee {k}", stage=stage("ms3"), user__email=f"mentee{k}@example.org"
+        )
+        member.interests.set([interests[k % 4]])
+        enroll(member, cycle, "mentee", goals=f"goal words {k}")
+    for k, capacity in enumerate([2, 1, 1]):
+        member = MemberFactory(
+            full_name=f"Mentor {k}", stage=stage("fellow"), user__email=f"mentor{k}@example.org"
+        )
+        member.interests.set([interests[k]])
+        enroll(member, cycle, "mentor", capacity=capacity)
+    return cycle
+
+
+def start(
+    cycle: Cycle, coordinator: Member, objective: str = "coverage", **kwargs: object
+) -> MatchRun:
+    run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective=objective, **kwargs)
+    return runs.match_run_execute(run_id=run.pk)
+
+
+def pairs(run: MatchRun) -> list[tuple[int, int | None]]:
+    return list(
+        run.proposals.order_by("mentee_enrollment_id").values_list(
+            "mentee_enrollment_id", "mentor_enrollment_id"
+        )
+    )
+
+
+@pytest.mark.parametrize("objective", ["total", "coverage", "maximin", "stable"])
+def test_a_run_proposes_pairs_within_capacity(
+    cycle: Cycle, coordinator: Member, objective: str
+) -> None:
+    run = start(cycle, coordinator, objective)
+    assert run.status == "ready", run.error
+    assert run.proposals.count() == 6
+    matched = run.proposals.exclude(mentor_enrollment=None)
+    assert run.metrics["matched"] == matched.count()
+    for mentor in Enrollment.objects.filter(cycle=cycle, role="mentor"):
+        assert matched.filter(mentor_enrollment=mentor).count() <= mentor.capacity
+    if objective in {"coverage", "maximin"}:
+        assert run.metrics["matched"] == 4 == run.metrics["max_possible"]
+    unmatched = run.proposals.filter(mentor_enrollment=None)
+    assert all(p.unmatched_reason for p in unmatched)
+    assert {row["group"] for row in run.metrics["breakdowns"]["institution"]}
+    assert not Mentorship.objects.exists()  # nothing changes before publishing
+
+
+def test_a_run_is_reproducible_from_its_snapshot(cycle: Cycle, coordinator: Member) -> None:
+    run = start(cycle, coordinator)
+    # The database changes after the snapshot; the re-run must not see it.
+    enroll(MemberFactory(stage=stage("ms1")), cycle, "mentee")
+    again = runs.match_run_execute(run_id=runs.match_run_rerun(run=run, by=coordinator.user).pk)
+    assert pairs(again) == pairs(run)
+    assert again.inputs_snapshot == run.inputs_snapshot
+
+
+def test_swap_lock_remove_then_publish(
+    cycle: Cycle, coordinator: Member, django_capture_on_commit_callbacks
+) -> None:
+    run = start(cycle, coordinator)
+    first, second = list(
+        run.proposals.exclude(mentor_enrollment=None).exclude(mentor_enrollment_id=None)[:2]
+    )
+    if first.mentor_enrollment_id == second.mentor_enrollment_id:
+        second = (
+            run.proposals.exclude(mentor_enrollment=None)
+            .exclude(mentor_enrollment_id=first.mentor_enrollment_id)
+            .first()
+        )
+    a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
+    client = client_for(coordinator)
+    client.post(
+        f"/matching/runs/{run.pk}/action/", {"action": "swap", "pick": [first.pk, second.pk]}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.mentor_enrollment_id, second.mentor_enrollment_id) == (b, a)
+    assert first.edited
+    client.post(f"/matching/runs/{run.pk}/action/", {"action": "lock", "proposal": first.pk})
+    response = client.post(
+        f"/matching/runs/{run.pk}/action/", {"action": "remove", "proposal": first.pk}, follow=True
+    )
+    assert "Unlock the pair before removing it" in response.content.decode()
+    client.post(f"/matching/runs/{run.pk}/action/", {"action": "remove", "proposal": second.pk})
+    second.refresh_from_db()
+    assert second.mentor_enrollment_id is None
+    expected = run.proposals.exclude(mentor_enrollment=None).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"})
+    run.refresh_from_db()
+    assert run.status == "published"
+    assert (
+        Mentorship.objects.filter(source="match_run").count()
+        == expected
+        == run.publish_report["created"]
+    )
+    assert len(mail.outbox) == 2 * expected
+    # Publishing twice is refused.
+    response = client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"}, follow=True)
+    assert "not ready to publish" in response.content.decode()
+    assert Mentorship.objects.count() == expected
+
+
+def test_publish_skips_anyone_matched_meanwhile(cycle: Cycle, coordinator: Member) -> None:
+    from mentorbridge.matching.services import mentorship_start
+
+    run = start(cycle, coordinator)
+    proposal = (
+        run.proposals.exclude(mentor_enrollment=None).select_related("mentee_enrollment").first()
+    )
+    assert proposal is not None
+    outside_mentor = enroll(MemberFactory(stage=stage("fellow")), cycle, "mentor", capacity=1)
+    mentorship_start(
+        mentee_enrollment=proposal.mentee_enrollment,
+        mentor_enrollment=outside_mentor,
+        source="request",
+    )
+    report = runs.match_run_publish(run=run, by=coordinator.user)
+    assert len(report["skipped"]) == 1
+    assert "already has an active mentorship" in report["skipped"][0]["reason"]
+    assert Mentorship.objects.filter(mentee=proposal.mentee_enrollment.member).count() == 1
+
+
+def test_late_enrollments_are_matched_without_disturbing_published_pairs(
+    cycle: Cycle, coordinator: Member
+) -> None:
+    run = start(cycle, coordinator)
+    runs.match_run_publish(run=run, by=coordinator.user)
+    published = set(Mentorship.objects.values_list("mentee_id", "mentor_id"))
+    late_mentor = enroll(MemberFactory(stage=stage("fellow")), cycle, "mentor", capacity=3)
+    second = start(cycle, coordinator)
+    assert second.metrics["mentees"] == 6 - len(published)
+    assert set(
+        second.proposals.exclude(mentor_enrollment=None).values_list(
+            "mentor_enrollment_id", flat=True
+        )
+    ) <= {late_mentor.pk}
+    runs.match_run_publish(run=second, by=coordinator.user)
+    assert published <= set(Mentorship.objects.values_list("mentee_id", "mentor_id"))
+    assert Mentorship.objects.count() == 6
+
+
+def test_fixed_and_forbidden_pairs(cycle: Cycle, coordinator: Member) -> None:
+    mentee = Enrollment.objects.get(member__user__email="mentee5@example.org")
+    mentor = Enrollment.objects.get(member__user__email="mentor2@example.org")
+    forbidden_mentor = Enrollment.objects.get(member__user__email="mentor0@example.org")
+    other = Enrollment.objects.get(member__user__email="mentee0@example.org")
+    run = start(
+        cycle,
+        coordinator,
+        fixed_pairs=[(mentee.pk, mentor.pk)],
+        forbidden_pairs=[(other.pk, forbidden_mentor.pk)],
+    )
+    assert (
+        MatchProposal.objects.get(run=run, mentee_enrollment=mentee).mentor_enrollment_id
+        == mentor.pk
+    )
+    assert MatchProposal.objects.get(run=run, mentee_enrollment=mentee).locked
+    assert (
+        MatchProposal.objects.get(run=run, mentee_enrollment=other).mentor_enrollment_id
+        != forbidden_mentor.pk
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"objective": "fastest"}, "Select a valid choice"),
+        ({"objective": "total", "w_interests": "-1"}, "greater than or equal to 0"),
+        (
+            {"objective": "total", "fixed_pairs": "nobody@example.org, mentor0@example.org"},
+            "is not enrolled as a mentee",
+        ),
+        (
+            {"objective": "total", "forbidden_pairs": "just one column"},
+            "write “mentee email, mentor email”",
+        ),
+    ],
+)
+def test_bad_run_forms_change_nothing(
+    cycle: Cycle, coordinator: Member, data: dict, message: str
+) -> None:
+    form = {f"w_{name}": value for name, value in cycle.program.effective_weights().items()}
+    form.update({"seed": 0, **data})
+    response = client_for(coordinator).post(f"/matching/cycles/{cycle.pk}/runs/", form)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not MatchRun.objects.exists()
+
+
+def test_all_zero_weights_are_refused(cycle: Cycle, coordinator: Member) -> None:
+    form = {f"w_{name}": 0 for name in cycle.program.effective_weights()}
+    response = client_for(coordinator).post(
+        f"/matching/cycles/{cycle.pk}/runs/", {"objective": "total", "seed": 0, **form}
+    )
+    assert "At least one weight" in response.content.decode()
+    assert not MatchRun.objects.exists()
+
+
+def test_a_closed_cycle_cannot_be_run(cycle: Cycle, coordinator: Member) -> None:
+    Cycle.objects.filter(pk=cycle.pk).update(status="closed")
+    cycle.refresh_from_db()
+    with pytest.raises(runs.MatchRunError, match="not open"):
+        runs.match_run_create(cycle=cycle, by=coordinator.user, objective="total")
+
+
+def test_members_cannot_see_or_touch_runs(
+    cycle: Cycle, coordinator: Member, student: Member, resident: Member
+) -> None:
+    run = start(cycle, coordinator)
+    for member in (student, resident):
+        client = client_for(member)
+        assert client.get(f"/matching/cycles/{cycle.pk}/runs/").status_code == 404
+        assert client.get(f"/matching/runs/{run.pk}/").status_code == 404
+        assert (
+            client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"}).status_code
+            == 404
+        )
+    run.refresh_from_db()
+    assert run.status == "ready"
+
+
+def test_the_preview_page_shows_pairs_and_metrics(cycle: Cycle, coordinator: Member) -> None:
+    run = start(cycle, coordinator)
+    body = client_for(coordinator).get(f"/matching/runs/{run.pk}/").content.decode()
+    assert "Mentees matched" in body
+    assert "Without a CT program" in body or "With a CT program" in body
+    assert "Mentee 0" in body
+    assert "Publish" in body
