@@ -18,23 +18,40 @@ OBJECTIVES = ("total", "coverage", "maximin")
 SCALE = 1_000_000
 
 
-def _validate(scores: sp.spmatrix, capacities: Sequence[int]) -> tuple[sp.coo_matrix, np.ndarray]:
+def _validate(
+    scores: sp.spmatrix, capacities: Sequence[int]
+) -> tuple[tuple[int, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(shape, rows, cols, values, capacities) with pairs sorted by (mentee, mentor)."""
     if not sp.issparse(scores):
         raise ValueError("scores must be a scipy.sparse matrix (mentees × mentors)")
-    coo = sp.coo_matrix(scores)
-    m = coo.shape[1]
+    n, m = scores.shape
     caps = np.asarray(capacities)
     if caps.shape != (m,):
         raise ValueError(f"capacities has {caps.size} entries for {m} mentors")
     if caps.size and (not np.issubdtype(caps.dtype, np.integer) or (caps < 0).any()):
         raise ValueError("capacities must be non-negative integers")
-    if coo.nnz:
-        if not np.isfinite(coo.data).all() or (coo.data <= 0).any():
-            raise ValueError("every stored score must be a finite number > 0")
-        keys = coo.row.astype(np.int64) * m + coo.col
-        if np.unique(keys).size != keys.size:
+    if scores.format == "csr":
+        csr = scores
+        if not csr.has_canonical_format:
+            csr = csr.copy()
+            csr.has_sorted_indices = False
+            csr.sort_indices()
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr))
+        cols = csr.indices.astype(np.int64)
+        values = np.asarray(csr.data, dtype=np.float64)
+    else:
+        # Converting would silently add duplicates together: check the raw pairs instead.
+        coo = sp.coo_matrix(scores)
+        order = np.lexsort((coo.col, coo.row))
+        rows = coo.row[order].astype(np.int64)
+        cols = coo.col[order].astype(np.int64)
+        values = np.asarray(coo.data[order], dtype=np.float64)
+    if rows.size:
+        if ((rows[1:] == rows[:-1]) & (cols[1:] == cols[:-1])).any():
             raise ValueError("a pair is stored twice")
-    return coo, caps.astype(np.int64)
+        if not np.isfinite(values).all() or (values <= 0).any():
+            raise ValueError("every stored score must be a finite number > 0")
+    return (n, m), rows, cols, values, caps.astype(np.int64)
 
 
 def _solve(
@@ -100,15 +117,10 @@ def optimal_assign(
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
-    coo, caps = _validate(scores, capacities)
-    n, m = coo.shape
-    if n == 0 or m == 0 or coo.nnz == 0 or caps.sum() == 0:
+    # Pairs sorted by (mentee, mentor): the network, and hence the tie-breaking, is canonical.
+    (n, m), rows, cols, values, caps = _validate(scores, capacities)
+    if n == 0 or m == 0 or rows.size == 0 or caps.sum() == 0:
         return np.full(n, -1, dtype=np.int64)
-    # Sorted by (mentee, mentor) so the network, and hence the tie-breaking, is canonical.
-    order = np.lexsort((coo.col, coo.row))
-    rows = coo.row[order].astype(np.int64)
-    cols = coo.col[order].astype(np.int64)
-    values = coo.data[order].astype(np.float64)
     costs = -np.maximum(np.rint(values * SCALE).astype(np.int64), 1)
     if objective == "total":
         return _solve(n, m, rows, cols, costs, caps, maximize_flow=False)

@@ -7,72 +7,81 @@ whole call is O(number of ranked pairs).
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 
-def _check(
-    mentee_prefs: Sequence[Sequence[int]],
-    mentor_prefs: Sequence[Sequence[int]],
-    capacities: Sequence[int],
-) -> None:
-    n, m = len(mentee_prefs), len(mentor_prefs)
-    if len(capacities) != m:
-        raise ValueError(f"capacities has {len(capacities)} entries for {m} mentors")
-    for j, c in enumerate(capacities):
-        if not isinstance(c, int | np.integer) or isinstance(c, bool) or c < 0:
-            raise ValueError(f"capacity of mentor {j} must be a non-negative integer")
-    for side, prefs, bound in (("mentee", mentee_prefs, m), ("mentor", mentor_prefs, n)):
-        for who, row in enumerate(prefs):
-            seen: set[int] = set()
-            for x in row:
-                if not isinstance(x, int | np.integer) or isinstance(x, bool) or not 0 <= x < bound:
-                    raise ValueError(f"{side} {who} ranks {x!r}, which is out of range")
-                if x in seen:
-                    raise ValueError(f"{side} {who} ranks {x} twice")
-                seen.add(int(x))
+def _flat(prefs: Sequence[Sequence[int]], side: str) -> tuple[np.ndarray, np.ndarray]:
+    """(lengths, entries) of ranked lists as int64 arrays, without a Python loop per entry."""
+    try:
+        lengths = np.fromiter((len(r) for r in prefs), dtype=np.int64, count=len(prefs))
+        entries = np.fromiter(
+            itertools.chain.from_iterable(prefs), dtype=np.int64, count=int(lengths.sum())
+        )
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"every {side} preference list must hold integer indices") from None
+    return lengths, entries
+
+
+def _check_side(lengths: np.ndarray, entries: np.ndarray, bound: int, side: str) -> None:
+    bad = (entries < 0) | (entries >= bound)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        who = int(np.searchsorted(np.cumsum(lengths), k, side="right"))
+        raise ValueError(f"{side} {who} ranks {int(entries[k])}, which is out of range")
+    owners = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    keys = np.sort(owners * max(bound, 1) + entries)
+    repeated = np.flatnonzero(keys[1:] == keys[:-1])
+    if repeated.size:
+        key = int(keys[repeated[0]])
+        raise ValueError(f"{side} {key // max(bound, 1)} ranks {key % max(bound, 1)} twice")
+
+
+def _capacities(capacities: Sequence[int], m: int) -> np.ndarray:
+    caps = np.asarray(capacities)
+    if caps.shape != (m,):
+        raise ValueError(f"capacities has {caps.size} entries for {m} mentors")
+    if caps.size and (not np.issubdtype(caps.dtype, np.integer) or (caps < 0).any()):
+        raise ValueError("capacities must be non-negative integers")
+    return caps.astype(np.int64)
 
 
 def _acceptable(
     mentee_prefs: Sequence[Sequence[int]], mentor_prefs: Sequence[Sequence[int]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Mentee-side CSR of acceptable pairs: (indptr, mentor, mentee_rank, mentor_rank)."""
+    """Validate the lists and return the mentee-side CSR of acceptable pairs:
+    (indptr, mentor, mentee's rank of that mentor, mentor's rank of that mentee)."""
     n, m = len(mentee_prefs), len(mentor_prefs)
-    lengths = np.fromiter((len(r) for r in mentee_prefs), dtype=np.int64, count=n)
-    mentors = np.fromiter(
-        (j for r in mentee_prefs for j in r), dtype=np.int64, count=int(lengths.sum())
-    )
+    lengths, mentors = _flat(mentee_prefs, "mentee")
+    m_lengths, m_mentees = _flat(mentor_prefs, "mentor")
+    _check_side(lengths, mentors, m, "mentee")
+    _check_side(m_lengths, m_mentees, n, "mentor")
     owners = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    ranks = np.arange(mentors.size, dtype=np.int64) - np.repeat(
-        np.cumsum(lengths) - lengths, lengths
-    )
-    m_lengths = np.fromiter((len(r) for r in mentor_prefs), dtype=np.int64, count=m)
-    m_mentees = np.fromiter(
-        (i for r in mentor_prefs for i in r), dtype=np.int64, count=int(m_lengths.sum())
-    )
+    ranks = np.arange(mentors.size, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     m_owner = np.repeat(np.arange(m, dtype=np.int64), m_lengths)
     m_rank = np.arange(m_mentees.size, dtype=np.int64) - np.repeat(
         np.cumsum(m_lengths) - m_lengths, m_lengths
     )
-    # Look up each mentee-side pair's rank in the mentor's list with one sorted search.
-    keys = m_owner * max(n, 1) + m_mentees
+    # Each mentee-side pair's rank in the mentor's list, by one sorted merge of pair keys.
+    width = max(n, 1)
+    keys = m_owner * width + m_mentees
     order = np.argsort(keys, kind="stable")
     keys, m_rank = keys[order], m_rank[order]
-    wanted = mentors * max(n, 1) + owners
-    pos = np.searchsorted(keys, wanted)
-    pos_clipped = np.minimum(pos, max(keys.size - 1, 0))
-    found = (
-        (pos < keys.size) & (keys[pos_clipped] == wanted)
-        if keys.size
-        else np.zeros(wanted.size, bool)
-    )
-    mentor_rank = np.where(found, m_rank[pos_clipped] if keys.size else 0, -1)
-    keep = found
-    kept_lengths = np.bincount(owners[keep], minlength=n)
+    wanted = mentors * width + owners
+    query_order = np.argsort(wanted, kind="stable")
+    pos = np.empty_like(wanted)
+    pos[query_order] = np.searchsorted(keys, wanted[query_order])
+    found = np.zeros(wanted.size, dtype=bool)
+    if keys.size:
+        inside = pos < keys.size
+        found[inside] = keys[pos[inside]] == wanted[inside]
+    mentor_rank = np.where(found, m_rank[np.minimum(pos, max(keys.size - 1, 0))] if keys.size else 0, -1)
+    kept_lengths = np.bincount(owners[found], minlength=n)
     indptr = np.concatenate([[0], np.cumsum(kept_lengths)])
-    return indptr, mentors[keep], ranks[keep], mentor_rank[keep]
+    return indptr, mentors[found], ranks[found], mentor_rank[found]
 
 
 def stable_match(
@@ -81,14 +90,13 @@ def stable_match(
     capacities: Sequence[int],
 ) -> list[int]:
     """The mentee-optimal stable matching; mentor index per mentee, -1 when unmatched."""
-    _check(mentee_prefs, mentor_prefs, capacities)
     n = len(mentee_prefs)
+    capacity = _capacities(capacities, len(mentor_prefs)).tolist()
     indptr, mentor_of, _, mentor_rank = _acceptable(mentee_prefs, mentor_prefs)
     starts = indptr[:-1].tolist()
     ends = indptr[1:].tolist()
     mentor_list = mentor_of.tolist()
     rank_list = mentor_rank.tolist()
-    capacity = [int(c) for c in capacities]
     held: list[list[tuple[int, int]]] = [
         [] for _ in capacity
     ]  # max-heap by mentor rank: (-rank, mentee)
@@ -126,8 +134,8 @@ def blocking_pairs(
 ) -> list[tuple[int, int]]:
     """Acceptable pairs (i, j) where mentee i prefers j to its match and mentor j has a free seat or
     prefers i to its worst mentee. Empty means the assignment is stable. O(ranked pairs)."""
-    _check(mentee_prefs, mentor_prefs, capacities)
     n, m = len(mentee_prefs), len(mentor_prefs)
+    caps = _capacities(capacities, m)
     assigned = np.asarray(assignment, dtype=np.int64)
     if assigned.size != n:
         raise ValueError(f"assignment has {assigned.size} entries for {n} mentees")
@@ -143,7 +151,6 @@ def blocking_pairs(
     load = np.bincount(assigned[assigned >= 0], minlength=m)
     worst = np.full(m, -1, dtype=np.int64)
     np.maximum.at(worst, mentor_of[is_own], mentor_rank[is_own])
-    caps = np.asarray(capacities, dtype=np.int64)
     prefers = mentee_rank < own[owner]
     free_seat = load[mentor_of] < caps[mentor_of]
     better = mentor_rank < worst[mentor_of]
