@@ -152,3 +152,66 @@ def assign(scores: sp.spmatrix, capacities: Sequence[int], *, objective: str) ->
             stable_match(mentee_prefs, mentor_prefs, [int(c) for c in capacities]), dtype=np.int64
         )
     return optimal_assign(scores, capacities, objective=objective)
+
+
+def optimal_assign_pruned(
+    dense: np.ndarray, capacities: Sequence[int], *, k: int = 20, max_rounds: int = 10
+) -> tuple[np.ndarray, dict[str, float]]:
+    """The "total" optimum of a dense score matrix (0 = not allowed), solved on a pruned graph.
+
+    Each mentee keeps its top-k mentors and each mentor its top-(k × seats) mentees. The result is
+    then certified: the LP duals (u, v) of the pruned problem must satisfy u_i + v_j ≥ score for
+    every pair of the *dense* matrix. A pair that violates it could improve the optimum, so it is
+    added and the problem solved again; when none does, the pruned optimum is the global optimum
+    (LP duality; the assignment LP has integral optima).
+    """
+    from scipy.optimize import linprog
+
+    scores = np.asarray(dense, dtype=np.float64)
+    n, m = scores.shape
+    caps = np.asarray(capacities, dtype=np.int64)
+    keep = np.zeros((n, m), dtype=bool)
+    kk = min(k, m)
+    if kk:
+        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+        np.put_along_axis(keep, top, True, axis=1)
+    for j in range(m):
+        kj = int(min(n, k * max(int(caps[j]), 1)))
+        if kj:
+            keep[np.argpartition(-scores[:, j], kj - 1)[:kj], j] = True
+    keep &= scores > 0
+    rounds = 0
+    while True:
+        rounds += 1
+        rows, cols = np.nonzero(keep)
+        pruned = sp.csr_matrix((scores[rows, cols], (rows, cols)), shape=(n, m))
+        assignment = optimal_assign(pruned, caps.tolist(), objective="total")
+        # Duals of the pruned LP: max w·x, Σ_j x_ij ≤ 1, Σ_i x_ij ≤ c_j, 0 ≤ x ≤ 1.
+        a_ub = sp.vstack(
+            [
+                sp.csr_matrix(
+                    (np.ones(rows.size), (rows, np.arange(rows.size))), shape=(n, rows.size)
+                ),
+                sp.csr_matrix(
+                    (np.ones(rows.size), (cols, np.arange(rows.size))), shape=(m, rows.size)
+                ),
+            ]
+        )
+        lp = linprog(
+            -scores[rows, cols],
+            A_ub=a_ub,
+            b_ub=np.concatenate([np.ones(n), caps.astype(float)]),
+            bounds=(0, 1),
+            method="highs",
+        )
+        duals = -lp.ineqlin.marginals
+        u, v = duals[:n], duals[n:]
+        violated = (scores > u[:, None] + v[None, :] + 1e-7) & (scores > 0) & ~keep
+        if not violated.any() or rounds >= max_rounds:
+            break
+        keep |= violated
+    return assignment, {
+        "rounds": rounds,
+        "pairs_kept": int(keep.sum()),
+        "certified": not violated.any(),
+    }

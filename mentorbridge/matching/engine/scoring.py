@@ -69,6 +69,10 @@ class MentorIndex:
         self.background = np.asarray(mentors.backgrounds, dtype=np.int32)
         self.member = np.asarray(mentors.member_ids, dtype=np.int64)
         self.institution = np.asarray(mentors.institution_ids, dtype=np.int64)
+        self.vocab_institutions = {v: n for n, v in enumerate(sorted(set(mentors.institution_ids)))}
+        self.institution_col = np.asarray(
+            [self.vocab_institutions[v] for v in mentors.institution_ids], dtype=np.int64
+        )
         self.vectorizer, self.text = _tfidf(mentors.texts)
 
 
@@ -106,7 +110,15 @@ class MenteeRows:
             ],
             dtype=np.int64,
         )
-        self.targets = mentees.target_institutions
+        # Target programs as a mentees × (mentors' institutions) 0/1 matrix: one gather per block.
+        self.targets = _bool_matrix(mentees.target_institutions, index.vocab_institutions)
+        self.any_preference = (
+            (self.same_gender > 0)
+            | (self.shared_background > 0)
+            | (self.institution_pref > 0)
+            | (self.language_required != -1)
+            | self.same_region
+        )
         self.text = (
             index.vectorizer.transform(mentees.texts) if index.vectorizer is not None else None
         )
@@ -128,58 +140,72 @@ def _tfidf(texts: list[str]) -> tuple[Any, sp.csr_matrix | None]:
 def factor_block(
     index: MentorIndex, e: MenteeRows, rows: np.ndarray
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Every factor for mentees `rows` × all mentors, and the eligibility mask (len(rows) × M)."""
+    """Every factor for mentees `rows` × all mentors (float32), and the eligibility mask."""
     shape = (len(rows), index.size)
     factors: dict[str, np.ndarray] = {}
     shared_interests = e.interests[rows] @ index.interests.T
     # Two shared interests count fully: most people list one to three.
     factors["interests"] = np.minimum(
-        shared_interests / np.clip(e.n_interests[rows, None], 1, 2), 1.0
+        shared_interests / np.clip(e.n_interests[rows, None], 1, 2), np.float32(1)
     )
     factors["topics"] = (e.topics[rows] @ index.topics.T) / np.maximum(e.n_topics[rows, None], 1)
-    programs = np.zeros(shape, dtype=np.float32)
-    for r, i in enumerate(rows):
-        if e.targets[i]:
-            programs[r] = np.isin(index.institution, list(e.targets[i]))
-    factors["programs"] = programs
-    same_region = (e.region[rows, None] == index.region[None, :]) & (e.region[rows, None] > 0)
+    factors["programs"] = e.targets[rows][:, index.institution_col]
+    region = e.region[rows]
+    same_region = (region[:, None] == index.region[None, :]) & (region[:, None] > 0)
     factors["region"] = same_region.astype(np.float32)
     delta = np.abs(e.offset[rows, None] - index.offset[None, :])
     delta = np.minimum(delta, 24 - delta)
-    factors["time_zone"] = np.clip(1 - delta / 12, 0, 1)
+    factors["time_zone"] = np.clip(1 - delta / 12, 0, 1, out=delta)
     shared_languages = e.languages[rows] @ index.languages.T
     # Sharing any language is half; sharing a second one (beyond English) is the rest.
-    factors["language"] = 0.5 * (shared_languages > 0) + 0.5 * (shared_languages > 1)
-    gender_met = (e.gender[rows, None] == index.gender[None, :]) & (e.gender[rows, None] > 0)
-    background_met = (e.background[rows, None] & index.background[None, :]) > 0
-    same_inst = e.institution[rows, None] == index.institution[None, :]
-    pref_inst = e.institution_pref[rows, None]
-    inst_met = np.where(pref_inst == 1, same_inst, ~same_inst)
-    required = e.language_required[rows]
-    lang_met = np.zeros(shape, dtype=bool)
-    for r, col in enumerate(required):
-        if col >= 0:
-            lang_met[r] = index.languages[:, col] > 0
-    wanted = [
-        e.same_gender[rows] > 0,
-        e.shared_background[rows] > 0,
-        e.institution_pref[rows] > 0,
-        required != -1,
-        e.same_region[rows],
-    ]
-    met_parts = [gender_met, background_met, inst_met, lang_met, same_region]
-    n_wanted = np.sum(wanted, axis=0)[:, None]
-    met = sum(part & w[:, None] for part, w in zip(met_parts, wanted, strict=True))
-    factors["concordance"] = np.where(n_wanted > 0, met / np.maximum(n_wanted, 1), 0.0)
+    factors["language"] = np.float32(0.5) * (shared_languages > 0) + np.float32(0.5) * (
+        shared_languages > 1
+    )
+    gender = e.gender[rows]
+    background = e.background[rows]
+    concordance = np.zeros(shape, dtype=np.float32)
+    # Preferences are rare: compute them only for the rows that asked for one.
+    for r in np.flatnonzero(e.any_preference[rows]):
+        i = rows[r]
+        met = np.zeros(index.size, dtype=np.float32)
+        wanted = 0
+        if e.same_gender[i]:
+            wanted += 1
+            met += (index.gender == gender[r]) & (gender[r] > 0)
+        if e.shared_background[i]:
+            wanted += 1
+            met += (index.background & background[r]) > 0
+        if e.institution_pref[i]:
+            wanted += 1
+            same = index.institution == e.institution[i]
+            met += same if e.institution_pref[i] == 1 else ~same
+        if e.language_required[i] != -1:
+            wanted += 1
+            if e.language_required[i] >= 0:
+                met += index.languages[:, e.language_required[i]] > 0
+        if e.same_region[i]:
+            wanted += 1
+            met += same_region[r]
+        concordance[r] = met / wanted
+    factors["concordance"] = concordance
     factors["meeting"] = ((e.formats[rows, None] & index.formats[None, :]) > 0).astype(np.float32)
     if e.text is not None and index.text is not None:
-        similarity = (e.text[rows] @ index.text).toarray()
-        factors["text"] = np.clip(similarity * 2.5, 0, 1)  # cosine of short texts rarely passes 0.4
+        similarity = (e.text[rows] @ index.text).toarray().astype(np.float32)
+        # The cosine of two short texts rarely passes 0.4: stretch it over [0, 1].
+        factors["text"] = np.clip(similarity * 2.5, 0, 1, out=similarity)
     else:
         factors["text"] = np.zeros(shape, dtype=np.float32)
     eligible = e.member[rows, None] != index.member[None, :]
-    eligible &= ~((e.same_gender[rows, None] == 2) & ~gender_met)
-    eligible &= ~((e.shared_background[rows, None] == 2) & ~background_met)
+    hard_gender = e.same_gender[rows] == 2
+    if hard_gender.any():
+        eligible[hard_gender] &= (index.gender[None, :] == gender[hard_gender, None]) & (
+            gender[hard_gender, None] > 0
+        )
+    hard_background = e.shared_background[rows] == 2
+    if hard_background.any():
+        eligible[hard_background] &= (
+            index.background[None, :] & background[hard_background, None]
+        ) > 0
     return factors, eligible
 
 
@@ -190,11 +216,11 @@ def _weights(weights: dict[str, float]) -> dict[str, float]:
 
 def _score(factors: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     w = _weights(weights)
-    total = np.zeros_like(factors["interests"], dtype=np.float64)
+    total = np.full(factors["interests"].shape, FLOOR, dtype=np.float32)
     for name in FACTORS:
         if w[name]:
-            total += w[name] * factors[name]
-    return FLOOR + (1 - FLOOR) * total
+            total += np.float32((1 - FLOOR) * w[name]) * factors[name]
+    return total
 
 
 def score_rows(

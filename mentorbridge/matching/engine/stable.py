@@ -60,7 +60,9 @@ def _acceptable(
     _check_side(lengths, mentors, m, "mentee")
     _check_side(m_lengths, m_mentees, n, "mentor")
     owners = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    ranks = np.arange(mentors.size, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ranks = np.arange(mentors.size, dtype=np.int64) - np.repeat(
+        np.cumsum(lengths) - lengths, lengths
+    )
     m_owner = np.repeat(np.arange(m, dtype=np.int64), m_lengths)
     m_rank = np.arange(m_mentees.size, dtype=np.int64) - np.repeat(
         np.cumsum(m_lengths) - m_lengths, m_lengths
@@ -78,7 +80,9 @@ def _acceptable(
     if keys.size:
         inside = pos < keys.size
         found[inside] = keys[pos[inside]] == wanted[inside]
-    mentor_rank = np.where(found, m_rank[np.minimum(pos, max(keys.size - 1, 0))] if keys.size else 0, -1)
+    mentor_rank = np.where(
+        found, m_rank[np.minimum(pos, max(keys.size - 1, 0))] if keys.size else 0, -1
+    )
     kept_lengths = np.bincount(owners[found], minlength=n)
     indptr = np.concatenate([[0], np.cumsum(kept_lengths)])
     return indptr, mentors[found], ranks[found], mentor_rank[found]
