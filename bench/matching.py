@@ -116,7 +116,21 @@ def score_instance(
 
 def people(n: int, seed: int, *, mentors: bool) -> PeopleTable:
     rng = np.random.default_rng(seed)
-    words = ["valve", "aortic", "congenital", "transplant", "research", "lung", "robotic", "education", "outcomes", "global", "interview", "rotation", "fellowship"]
+    words = [
+        "valve",
+        "aortic",
+        "congenital",
+        "transplant",
+        "research",
+        "lung",
+        "robotic",
+        "education",
+        "outcomes",
+        "global",
+        "interview",
+        "rotation",
+        "fellowship",
+    ]
     regions = ["NY", "CA", "TX", "MA", "IL", "OH", "GA", "WA", ""]
     fields: dict[str, list[Any]] = {
         "enrollment_ids": list(range(n)),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/", include("mentorbridge.members.urls")),
     path("programs/", include("mentorbridge.programs.urls")),
     path("matching/", include("mentorbridge.matching.urls")),
+    path("mentorships/", include("mentorbridge.mentorships.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,18 +19,32 @@ def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def queue(*, to: str | list[str], template: str, context: dict[str, Any]) -> None:
-    """Render now (templates need the request's objects), send from a worker after commit."""
+def queue(
+    *,
+    to: str | list[str],
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Render now (templates need the request's objects), send from a worker after commit.
+
+    Attachments are (filename, text content, MIME type): text keeps the task's arguments JSON.
+    """
     from .tasks import send_email
 
     recipients = [to] if isinstance(to, str) else list(to)
     subject, text, html = render(template, context)
+    files = [list(a) for a in attachments or []]
     transaction.on_commit(
-        lambda: send_email.enqueue(to=recipients, subject=subject, text=text, html=html)
+        lambda: send_email.enqueue(
+            to=recipients, subject=subject, text=text, html=html, attachments=files
+        )
     )
 
 
-def deliver(*, to: list[str], subject: str, text: str, html: str) -> int:
+def deliver(
+    *, to: list[str], subject: str, text: str, html: str, attachments: list[list[str]] | None = None
+) -> int:
     message = EmailMultiAlternatives(
         subject=f"[MentorBridge] {subject}",
         body=text,
@@ -38,4 +52,6 @@ def deliver(*, to: list[str], subject: str, text: str, html: str) -> int:
         to=to,
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()

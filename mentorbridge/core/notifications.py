@@ -21,6 +21,7 @@ def notify(
     template: str | None = None,
     context: dict[str, Any] | None = None,
     body: str = "",
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> Notification:
     notification = Notification.objects.create(
         member=member, kind=kind, title=title[:200], body=body, url=url
@@ -35,5 +36,6 @@ def notify(
                 "url": f"{settings.SITE_URL}{url}" if url.startswith("/") else url,
                 **(context or {}),
             },
+            attachments=attachments,
         )
     return notification

@@ -8,5 +8,7 @@ from . import emails
 
 
 @task()
-def send_email(*, to: list[str], subject: str, text: str, html: str) -> int:
-    return emails.deliver(to=to, subject=subject, text=text, html=html)
+def send_email(
+    *, to: list[str], subject: str, text: str, html: str, attachments: list[list[str]] | None = None
+) -> int:
+    return emails.deliver(to=to, subject=subject, text=text, html=html, attachments=attachments)

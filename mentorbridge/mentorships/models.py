@@ -1,14 +1,17 @@
-"""Mentorships: an active pair in a program, however it was made (request or match run)."""
+"""Mentorships and the pair's workspace: agreement, meetings, messages, goals, check-ins, closure."""
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Member, Topic
 from mentorbridge.programs.models import Cycle, Enrollment, Program
 
 
@@ -41,6 +44,16 @@ class Mentorship(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Shown to coordinators only.
+    closure_reason = models.TextField(blank=True)
+    completed = models.BooleanField(
+        default=False, help_text="Ran to the end of the term: counts for the mentor's certificate."
+    )
+    rematch_requested = models.BooleanField(default=False)
+    last_activity_at = models.DateTimeField(default=timezone.now)
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -66,3 +79,306 @@ class Mentorship(models.Model):
 
     def other_party(self, member: Member) -> Member:
         return self.mentor if member.pk == self.mentee_id else self.mentee
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Agreement(models.Model):
+    """What the pair agree at the first meeting; both confirm. Editing clears the confirmations."""
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement"
+    )
+    goals = models.TextField("goals for the term", max_length=3000)
+    meeting_frequency = models.CharField("how often we meet", max_length=200)
+    communication = models.CharField("how we communicate", max_length=300)
+    confidentiality = models.TextField(
+        max_length=1000,
+        default="What we discuss stays between us unless we agree otherwise, or someone's safety is at risk.",
+    )
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Agreement of mentorship {self.mentorship_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.mentee_confirmed_at and self.mentor_confirmed_at)
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        HELD = "held", "Held"
+        MISSED = "missed", "Missed"
+
+    class Format(models.TextChoices):
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone"
+        IN_PERSON = "in_person", "In person"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    proposed_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(10), MaxValueValidator(240)]
+    )
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField("link or place", max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    topics_covered = models.ManyToManyField(Topic, blank=True, related_name="+")
+    minutes_held = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(max_length=3000, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE: bumped on changes
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} of mentorship {self.mentorship_id}"
+
+
+class Message(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the reader was emailed about it (at most one digest an hour per reader).
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+        indexes: ClassVar = [models.Index(fields=["notified_at", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=2000, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    calendar_key = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = [models.F("due_date").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_date = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = [models.F("due_date").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarDate(models.Model):
+    """A date on the residency application calendar, set by coordinators per cycle."""
+
+    class Key(models.TextChoices):
+        EXPLORE = "explore", "Explore subspecialties"
+        RESEARCH = "research", "Start or join a research project"
+        AWAY_ROTATIONS = "away_rotations", "Away rotations and sub-internships"
+        LETTERS = "letters", "Letters of recommendation"
+        APPLICATION = "application", "Application submission"
+        INTERVIEWS = "interviews", "Interview season"
+        RANK_LIST = "rank_list", "Rank list"
+        MATCH_DAY = "match_day", "Match Day"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="calendar")
+    key = models.CharField(max_length=20, choices=Key.choices)
+    date = models.DateField()
+
+    class Meta:
+        ordering: ClassVar = ["date"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cycle", "key"], name="calendar_one_date_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} · {self.date}"
+
+
+class Resource(models.Model):
+    """A curated guide, article or tool; suggested in workspaces by topic."""
+
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    description = models.TextField(max_length=1000, blank=True)
+    topics = models.ManyToManyField(Topic, related_name="resources")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering: ClassVar = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(models.Model):
+    """A short survey to one member, due on a schedule; answered once."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", "Check-in"
+        FINAL = "final", "End-of-term evaluation"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="check_ins")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="check_ins")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHECK_IN)
+    number = models.PositiveSmallIntegerField(default=1)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    met = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(max_length=3000, blank=True)
+    recommend = models.PositiveSmallIntegerField(
+        "how likely to recommend (0–10)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+    )
+
+    class Meta:
+        ordering: ClassVar = ["due_at", "pk"]
+        constraints: ClassVar = [
+            # The job may run twice: a check-in exists (and is sent) once per slot.
+            models.UniqueConstraint(
+                fields=["mentorship", "member", "kind", "number"], name="checkin_once_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number} for {self.member}"
+
+
+class Nudge(models.Model):
+    """A reminder sent once: the unique key makes a re-run of the job send nothing twice."""
+
+    class Kind(models.TextChoices):
+        NO_FIRST_MEETING = "no_first_meeting", "No first meeting within 21 days"
+        INACTIVE = "inactive", "No activity for 45 days"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="nudges")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period = models.CharField(max_length=20, help_text="Which stretch of inactivity it is about.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["mentorship", "kind", "period"], name="nudge_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.mentorship_id})"
+
+
+class AtRisk(models.Model):
+    """A pair the Task Force should look at, and what they did."""
+
+    class Reason(models.TextChoices):
+        INACTIVE = "inactive", "No activity for 45 days"
+        LOW_RATING = "low_rating", "Low check-in rating"
+        REPORT = "report", "A member reported a problem"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="risks")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    action_note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["mentorship", "reason"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="atrisk_one_open_per_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.mentorship_id})"
+
+
+class Report(models.Model):
+    """A member reports a problem with the other party; coordinators are told at once."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=3000)
+    block = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Report {self.pk}"
+
+
+class Block(models.Model):
+    """`blocker` never wants to be matched with or contacted by `blocked` again."""
+
+    blocker = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class AuditEntry(models.Model):
+    """A coordinator opened a pair's workspace (read-only)."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="audit")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-viewed_at"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.viewer} viewed {self.mentorship_id} at {self.viewed_at}"
+
+
+class PodVisibility(models.Model):
+    """Whether a member agrees to appear in the pods (mentorship ladders) of others."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="pod_visibility")
+    visible = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.member}: {'visible' if self.visible else 'hidden'} in pods"

@@ -10,7 +10,8 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.conf import settings
+from django.db import connections
 
 from mentorbridge.matching import services
 from mentorbridge.matching.models import MentorshipRequest
@@ -22,15 +23,14 @@ from ..factories import MemberFactory, enroll, make_cycle
 
 pytestmark = [
     pytest.mark.postgres,
+    # Decided at collection, so a skipped test never touches (and flushes) the database.
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="concurrency is tested on PostgreSQL (set DATABASE_URL)",
+    ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 THREADS = 50
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (set DATABASE_URL)")
 
 
 def run_at_once(jobs: list[Callable[[], object]]) -> list[object]:

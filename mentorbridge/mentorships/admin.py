@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from mentorbridge.programs.admin import CycleAdmin
+from mentorbridge.programs.models import Cycle
+
+from .models import AtRisk, AuditEntry, CalendarDate, Mentorship, Report, Resource
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "mentee",
+        "mentor",
+        "program",
+        "cycle",
+        "status",
+        "started_at",
+        "completed",
+    ]
+    list_filter = ["status", "program", "cycle", "source", "completed", "rematch_requested"]
+    search_fields = ["mentee__full_name", "mentor__full_name"]
+    raw_id_fields = [
+        "mentee",
+        "mentor",
+        "mentee_enrollment",
+        "mentor_enrollment",
+        "closed_by",
+        "cycle",
+    ]
+    list_select_related = ["mentee", "mentor", "program", "cycle"]
+    actions = ["mark_completed"]
+
+    @admin.action(description="Mark closed mentorships as completed (they count for certificates)")
+    def mark_completed(self, request: object, queryset: object) -> None:
+        queryset.filter(status="closed").update(completed=True)  # type: ignore[attr-defined]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "url", "is_active"]
+    list_filter = ["is_active", "topics"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["topics"]
+
+
+@admin.register(AtRisk)
+class AtRiskAdmin(admin.ModelAdmin):
+    list_display = ["mentorship", "reason", "created_at", "resolved_at"]
+    list_filter = ["reason", "resolved_at"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["mentorship", "reporter", "block", "created_at"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["mentorship", "viewer", "viewed_at"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False  # the audit log is append-only
+
+
+class CalendarInline(admin.TabularInline):
+    model = CalendarDate
+    extra = 0
+
+
+admin.site.unregister(Cycle)
+
+
+@admin.register(Cycle)
+class CycleWithCalendarAdmin(CycleAdmin):
+    inlines = [CalendarInline]

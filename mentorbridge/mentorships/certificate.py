@@ -1,0 +1,97 @@
+"""A mentor's certificate of completed mentorships, as PDF (reportlab), for a CV or a program director."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.units import inch
+from reportlab.pdfgen import canvas
+
+from mentorbridge.core import clock
+from mentorbridge.members.models import Member
+
+from .models import Meeting, Mentorship
+
+
+@dataclass
+class MentorRecord:
+    mentor: Member
+    mentorships: list[Mentorship]
+    completed: int
+    active: int
+    meetings_held: int
+    hours: float
+
+
+def mentor_record(mentor: Member) -> MentorRecord:
+    mentorships = list(
+        Mentorship.objects.filter(mentor=mentor)
+        .select_related("mentee", "program", "cycle")
+        .annotate(
+            held=Count("meetings", filter=Q(meetings__status=Meeting.Status.HELD)),
+            minutes=Sum("meetings__minutes_held", filter=Q(meetings__status=Meeting.Status.HELD)),
+        )
+        .order_by("started_at")
+    )
+    return MentorRecord(
+        mentor=mentor,
+        mentorships=mentorships,
+        completed=sum(1 for m in mentorships if m.completed),
+        active=sum(1 for m in mentorships if m.is_active),
+        meetings_held=sum(int(getattr(m, "held", 0)) for m in mentorships),
+        hours=round(sum(getattr(m, "minutes", 0) or 0 for m in mentorships) / 60, 1),
+    )
+
+
+def certificate_pdf(record: MentorRecord) -> bytes:
+    completed = [m for m in record.mentorships if m.completed]
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=landscape(letter))
+    width, height = landscape(letter)
+    page.setTitle(f"Mentoring certificate — {record.mentor.display_name}")
+    page.setStrokeColor(colors.HexColor("#8a1538"))
+    page.setLineWidth(4)
+    page.rect(0.5 * inch, 0.5 * inch, width - inch, height - inch)
+    page.setFillColor(colors.HexColor("#8a1538"))
+    page.setFont("Helvetica-Bold", 30)
+    page.drawCentredString(width / 2, height - 1.6 * inch, "Certificate of Mentorship")
+    page.setFillColor(colors.black)
+    page.setFont("Helvetica", 14)
+    page.drawCentredString(
+        width / 2, height - 2.2 * inch, "The Mentorship Task Force certifies that"
+    )
+    page.setFont("Helvetica-Bold", 24)
+    page.drawCentredString(width / 2, height - 2.8 * inch, record.mentor.display_name)
+    page.setFont("Helvetica", 14)
+    stage = f"{record.mentor.stage.name}, " if record.mentor.stage else ""
+    where = record.mentor.institution.name if record.mentor.institution else ""
+    page.drawCentredString(width / 2, height - 3.2 * inch, f"{stage}{where}".strip(", "))
+    page.drawCentredString(
+        width / 2,
+        height - 3.8 * inch,
+        f"completed {len(completed)} mentorship{'s' if len(completed) != 1 else ''}, "
+        f"with {record.meetings_held} meetings held over {record.hours:g} hours of mentoring.",
+    )
+    y = height - 4.4 * inch
+    page.setFont("Helvetica", 11)
+    for mentorship in completed[:8]:
+        page.drawCentredString(
+            width / 2,
+            y,
+            f"{mentorship.program.name} · {mentorship.cycle.name} · "
+            f"{mentorship.started_at:%B %Y} – {(mentorship.ended_at or clock.now()):%B %Y}",
+        )
+        y -= 0.25 * inch
+    page.setFont("Helvetica-Oblique", 10)
+    page.drawCentredString(
+        width / 2,
+        0.9 * inch,
+        f"Issued {clock.today():%-d %B %Y} by MentorBridge for the society's mentorship program.",
+    )
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

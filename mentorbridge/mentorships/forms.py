@@ -1,0 +1,183 @@
+"""Workspace forms: every field checked, with messages a member can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any, ClassVar
+
+from django import forms
+
+from mentorbridge.core import clock
+from mentorbridge.members.models import Member, Topic
+
+from .models import Agreement, CheckIn, Goal, Meeting
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields: ClassVar = ["goals", "meeting_frequency", "communication", "confidentiality"]
+        widgets: ClassVar = {
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "confidentiality": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts: ClassVar = {
+            "meeting_frequency": "For example: a 45-minute video call every month.",
+            "communication": "For example: messages here, a reply within three days.",
+        }
+
+
+class MeetingForm(forms.Form):
+    """A proposed time, entered in the proposer's own time zone."""
+
+    starts_at = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=10, max_value=240, initial=45
+    )
+    format = forms.ChoiceField(choices=Meeting.Format.choices)
+    location = forms.CharField(label="Link or place (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields[
+            "starts_at"
+        ].help_text = f"In your time zone: {member.time_zone.replace('_', ' ')}."
+
+    def clean_starts_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["starts_at"]
+        try:
+            zone = zoneinfo.ZoneInfo(self.member.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError(
+                "Your profile's time zone is not valid; fix it in your profile first."
+            ) from None
+        # The browser sends a local wall-clock time; read it in the member's zone.
+        aware = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+        if aware <= clock.now():
+            raise forms.ValidationError("Pick a time in the future.")
+        if aware > clock.now() + dt.timedelta(days=400):
+            raise forms.ValidationError("Pick a time within the next year.")
+        return aware
+
+
+class MeetingLogForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label="Did the meeting take place?",
+        choices=[("yes", "Yes, we met"), ("no", "No, it was missed")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    minutes = forms.IntegerField(
+        label="How long (minutes)", min_value=5, max_value=480, required=False
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics covered",
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("held") and not data.get("minutes"):
+            self.add_error("minutes", "Say how long the meeting lasted.")
+        return data
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
+        help_text="Plain text; links and line breaks are kept.",
+    )
+
+
+class GoalForm(forms.ModelForm):
+    milestones = forms.CharField(
+        label="Milestones (optional, one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Goal
+        fields: ClassVar = ["title", "description", "due_date"]
+        widgets: ClassVar = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_milestones(self) -> list[str]:
+        lines = [
+            line.strip()[:200]
+            for line in self.cleaned_data["milestones"].splitlines()
+            if line.strip()
+        ]
+        if len(lines) > 20:
+            raise forms.ValidationError("Twenty milestones at most; split the goal instead.")
+        return lines
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you closing it? (only the coordinators read this)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rematch = forms.BooleanField(
+        label="I am the mentee and would like to be matched with someone else", required=False
+    )
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label="What happened?", max_length=3000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    block = forms.BooleanField(
+        label="Block this person: never match or connect us again", required=False
+    )
+
+
+class CheckInForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label="How is the mentorship going? (1 poor – 5 excellent)",
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    met = forms.TypedChoiceField(
+        label="Have you met since the last check-in?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = CheckIn
+        fields: ClassVar = ["rating", "met", "comments", "recommend"]
+        widgets: ClassVar = {"comments": forms.Textarea(attrs={"rows": 3})}
+        labels: ClassVar = {"comments": "Anything you want the Task Force to know? (optional)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        final = self.instance.kind == CheckIn.Kind.FINAL
+        self.fields["recommend"].required = final
+        self.fields[
+            "recommend"
+        ].label = "How likely are you to recommend the program to a colleague? (0–10)"
+        if not final:
+            del self.fields["recommend"]

@@ -1,0 +1,376 @@
+"""Writes in the pair's workspace. Each runs in one transaction and explains every refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+
+from mentorbridge.core import clock
+from mentorbridge.core.notifications import notify
+from mentorbridge.members.models import COORDINATORS_GROUP, Member, Topic
+from mentorbridge.programs.models import Enrollment
+
+from .models import (
+    Agreement,
+    AtRisk,
+    Block,
+    CalendarDate,
+    Goal,
+    Meeting,
+    Mentorship,
+    Message,
+    Milestone,
+    Report,
+)
+
+MAX_MESSAGE = 5000
+
+
+class WorkspaceError(Exception):
+    """A refusal a member can read; nothing was changed."""
+
+
+def _writable(mentorship: Mentorship) -> None:
+    if not mentorship.is_active:
+        raise WorkspaceError("This mentorship is closed; its workspace is read-only.")
+
+
+def _touch(mentorship: Mentorship) -> None:
+    Mentorship.objects.filter(pk=mentorship.pk).update(last_activity_at=clock.now())
+
+
+def agreement_save(*, mentorship: Mentorship, by: Member, data: dict[str, Any]) -> Agreement:
+    """Create or edit the agreement. Editing clears both confirmations; the editor confirms."""
+    _writable(mentorship)
+    with transaction.atomic():
+        agreement, _ = Agreement.objects.select_for_update().get_or_create(
+            mentorship=mentorship, defaults=data
+        )
+        for name, value in data.items():
+            setattr(agreement, name, value)
+        now = clock.now()
+        agreement.mentee_confirmed_at = now if by.pk == mentorship.mentee_id else None
+        agreement.mentor_confirmed_at = now if by.pk == mentorship.mentor_id else None
+        agreement.save()
+        _touch(mentorship)
+        other = mentorship.other_party(by)
+        notify(
+            member=other,
+            kind="agreement",
+            title=f"{by.display_name} wrote your mentorship agreement: please read and confirm it",
+            url=mentorship.get_absolute_url() + "#agreement",
+        )
+    return agreement
+
+
+def agreement_confirm(*, mentorship: Mentorship, by: Member) -> Agreement:
+    _writable(mentorship)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
+        if agreement is None:
+            raise WorkspaceError("There is no agreement to confirm yet.")
+        field = "mentee_confirmed_at" if by.pk == mentorship.mentee_id else "mentor_confirmed_at"
+        setattr(agreement, field, clock.now())
+        agreement.save(update_fields=[field, "updated_at"])
+        _touch(mentorship)
+    return agreement
+
+
+def meeting_propose(
+    *,
+    mentorship: Mentorship,
+    by: Member,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    format: str,
+    location: str = "",
+) -> Meeting:
+    _writable(mentorship)
+    if starts_at <= clock.now():
+        raise WorkspaceError("Pick a time in the future.")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            proposed_by=by,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            format=format,
+            location=location,
+        )
+        _touch(mentorship)
+        other = mentorship.other_party(by)
+        notify(
+            member=other,
+            kind="meeting_proposed",
+            title=f"{by.display_name} proposes a meeting",
+            url=mentorship.get_absolute_url() + "#meetings",
+            template="mentorship_meeting",
+            context={
+                "meeting": meeting,
+                "proposer": by,
+                "when": local_time(meeting.starts_at, other),
+            },
+        )
+    return meeting
+
+
+def local_time(when: dt.datetime, member: Member) -> str:
+    """A time as the member reads it, in their own time zone."""
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(member.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    local = when.astimezone(zone)
+    return f"{local:%A %-d %B %Y, %H:%M} ({local.tzname()}, {member.time_zone.replace('_', ' ')})"
+
+
+def meeting_answer(*, meeting: Meeting, by: Member, accept: bool) -> Meeting:
+    mentorship = meeting.mentorship
+    _writable(mentorship)
+    if meeting.proposed_by_id == by.pk:
+        raise WorkspaceError("The other member answers a proposal; you can cancel yours instead.")
+    new = Meeting.Status.ACCEPTED if accept else Meeting.Status.DECLINED
+    with transaction.atomic():
+        if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.PROPOSED).update(
+            status=new, sequence=F("sequence") + 1
+        ):
+            raise WorkspaceError("This meeting was already answered.")
+        meeting.refresh_from_db()
+        _touch(mentorship)
+        proposer = meeting.proposed_by
+        if accept:
+            from .calendar import invite
+
+            for member in (mentorship.mentee, mentorship.mentor):
+                notify(
+                    member=member,
+                    kind="meeting_accepted",
+                    title="Your meeting is confirmed: the calendar invite is attached",
+                    url=mentorship.get_absolute_url() + "#meetings",
+                    template="mentorship_meeting_confirmed",
+                    context={"meeting": meeting, "when": local_time(meeting.starts_at, member)},
+                    attachments=[("meeting.ics", invite(meeting), "text/calendar")],
+                )
+        else:
+            notify(
+                member=proposer,
+                kind="meeting_declined",
+                title=f"{by.display_name} cannot make the proposed time: suggest another",
+                url=mentorship.get_absolute_url() + "#meetings",
+            )
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, by: Member) -> Meeting:
+    _writable(meeting.mentorship)
+    with transaction.atomic():
+        if not Meeting.objects.filter(
+            pk=meeting.pk, status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED]
+        ).update(status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1):
+            raise WorkspaceError("Only a planned meeting can be cancelled.")
+        meeting.refresh_from_db()
+        notify(
+            member=meeting.mentorship.other_party(by),
+            kind="meeting_cancelled",
+            title=f"{by.display_name} cancelled the meeting of {meeting.starts_at:%-d %B}",
+            url=meeting.mentorship.get_absolute_url() + "#meetings",
+        )
+    return meeting
+
+
+def meeting_log(
+    *,
+    meeting: Meeting,
+    by: Member,
+    held: bool,
+    minutes: int | None,
+    topics: list[Topic],
+    notes: str,
+) -> Meeting:
+    """Record what happened: held (with duration and topics) or missed."""
+    _writable(meeting.mentorship)
+    if meeting.starts_at > clock.now():
+        raise WorkspaceError("A meeting can be logged once its time has come.")
+    if meeting.status not in {Meeting.Status.ACCEPTED, Meeting.Status.PROPOSED}:
+        raise WorkspaceError("This meeting was already logged or cancelled.")
+    if held and not minutes:
+        raise WorkspaceError("Say how long the meeting lasted.")
+    with transaction.atomic():
+        meeting.status = Meeting.Status.HELD if held else Meeting.Status.MISSED
+        meeting.minutes_held = minutes if held else None
+        meeting.notes = notes
+        meeting.save(update_fields=["status", "minutes_held", "notes"])
+        meeting.topics_covered.set(topics if held else [])
+        _touch(meeting.mentorship)
+    return meeting
+
+
+def message_post(*, mentorship: Mentorship, by: Member, body: str) -> Message:
+    _writable(mentorship)
+    body = body.strip()
+    if not body:
+        raise WorkspaceError("Write something before sending.")
+    if len(body) > MAX_MESSAGE:
+        raise WorkspaceError(f"Messages are limited to {MAX_MESSAGE:,} characters.")
+    with transaction.atomic():
+        message = Message.objects.create(
+            mentorship=mentorship, author=by, body=body, created_at=clock.now()
+        )
+        _touch(mentorship)
+    return message
+
+
+def messages_mark_read(*, mentorship: Mentorship, reader: Member) -> None:
+    Message.objects.filter(mentorship=mentorship, read_at__isnull=True).exclude(
+        author=reader
+    ).update(read_at=clock.now())
+
+
+def goal_add(
+    *,
+    mentorship: Mentorship,
+    by: Member,
+    title: str,
+    description: str = "",
+    due_date: dt.date | None = None,
+    milestones: list[str] | None = None,
+) -> Goal:
+    _writable(mentorship)
+    with transaction.atomic():
+        goal = Goal.objects.create(
+            mentorship=mentorship, title=title, description=description, due_date=due_date
+        )
+        Milestone.objects.bulk_create(
+            [Milestone(goal=goal, title=m) for m in milestones or [] if m.strip()]
+        )
+        _touch(mentorship)
+    return goal
+
+
+def goal_set_status(*, goal: Goal, status: str) -> Goal:
+    _writable(goal.mentorship)
+    if status not in Goal.Status.values:
+        raise WorkspaceError("Unknown goal status.")
+    Goal.objects.filter(pk=goal.pk).update(status=status)
+    _touch(goal.mentorship)
+    goal.status = status
+    return goal
+
+
+def milestone_toggle(*, milestone: Milestone) -> Milestone:
+    _writable(milestone.goal.mentorship)
+    Milestone.objects.filter(pk=milestone.pk).update(done=not milestone.done)
+    milestone.done = not milestone.done
+    return milestone
+
+
+def goals_from_calendar(*, mentorship: Mentorship) -> list[Goal]:
+    """Students get the residency application calendar as goals, with the cycle's dates."""
+    if mentorship.mentee.stage is None or mentorship.mentee.stage.kind != "student":
+        return []
+    dates = {c.key: c.date for c in CalendarDate.objects.filter(cycle=mentorship.cycle)}
+    existing = set(mentorship.goals.values_list("calendar_key", flat=True))
+    goals = [
+        Goal(mentorship=mentorship, title=label, due_date=dates.get(key), calendar_key=key)
+        for key, label in CalendarDate.Key.choices
+        if key not in existing
+    ]
+    return Goal.objects.bulk_create(goals)
+
+
+def mentorship_close(
+    *,
+    mentorship: Mentorship,
+    by: Member | None,
+    reason: str = "",
+    rematch: bool = False,
+    completed: bool = False,
+) -> Mentorship:
+    """End a mentorship (no fault). Frees the mentor's seat in the same transaction."""
+    with transaction.atomic():
+        closed = Mentorship.objects.filter(
+            pk=mentorship.pk, status=Mentorship.Status.ACTIVE
+        ).update(
+            status=Mentorship.Status.CLOSED,
+            ended_at=clock.now(),
+            closed_by=by,
+            closure_reason=reason.strip()[:3000],
+            rematch_requested=rematch and by is not None and by.pk == mentorship.mentee_id,
+            completed=completed,
+        )
+        if not closed:
+            raise WorkspaceError("This mentorship is already closed.")
+        Enrollment.objects.filter(pk=mentorship.mentor_enrollment_id, mentee_count__gt=0).update(
+            mentee_count=F("mentee_count") - 1
+        )
+        mentorship.refresh_from_db()
+        if by is not None:
+            notify(
+                member=mentorship.other_party(by),
+                kind="mentorship_closed",
+                title=f"{by.display_name} closed your mentorship. Thank you for taking part.",
+                url=mentorship.get_absolute_url(),
+            )
+        if mentorship.rematch_requested:
+            _tell_coordinators(
+                title=f"{mentorship.mentee.display_name} asks to be matched again in {mentorship.program}",
+                url=reverse("mentorships:at_risk"),
+            )
+    return mentorship
+
+
+def report_file(*, mentorship: Mentorship, by: Member, text: str, block: bool) -> Report:
+    text = text.strip()
+    if not text:
+        raise WorkspaceError("Tell the coordinators what happened.")
+    with transaction.atomic():
+        report = Report.objects.create(
+            mentorship=mentorship, reporter=by, text=text[:3000], block=block
+        )
+        if block:
+            Block.objects.get_or_create(blocker=by, blocked=mentorship.other_party(by))
+        AtRisk.objects.get_or_create(
+            mentorship=mentorship,
+            reason=AtRisk.Reason.REPORT,
+            resolved_at=None,
+            defaults={"detail": f"Report by {by.display_name}"},
+        )
+        _tell_coordinators(
+            title=f"Problem reported in the mentorship of {mentorship.mentee.display_name} and {mentorship.mentor.display_name}",
+            url=reverse("mentorships:at_risk"),
+        )
+    return report
+
+
+def _tell_coordinators(*, title: str, url: str) -> None:
+    coordinators = Member.objects.filter(
+        user__groups__name=COORDINATORS_GROUP, user__is_active=True
+    ).select_related("user")
+    for coordinator in coordinators:
+        notify(
+            member=coordinator,
+            kind="coordinator_alert",
+            title=title,
+            url=url,
+            template="mentorship_alert",
+            context={"alert": title},
+        )
+
+
+def risk_note(*, risk: AtRisk, note: str, resolve: bool) -> AtRisk:
+    note = note.strip()
+    if not note:
+        raise WorkspaceError("Write what you did or plan to do.")
+    risk.action_note = (
+        risk.action_note + "\n" if risk.action_note else ""
+    ) + f"{clock.now():%Y-%m-%d}: {note[:1000]}"
+    if resolve:
+        risk.resolved_at = clock.now()
+    risk.save(update_fields=["action_note", "resolved_at"])
+    return risk

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mentorships"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("<int:pk>/meetings/", views.meeting_new, name="meeting_new"),
+    path("<int:pk>/messages/", views.message_new, name="message_new"),
+    path("<int:pk>/goals/", views.goal_new, name="goal_new"),
+    path("<int:pk>/goals/<int:goal_pk>/", views.goal_update, name="goal_update"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("meetings/<int:pk>/answer/", views.meeting_answer, name="meeting_answer"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/log/", views.meeting_log, name="meeting_log"),
+    path("meetings/<int:pk>/invite.ics", views.meeting_ics, name="meeting_ics"),
+    path("pods/visibility/", views.pod_visibility, name="pod_visibility"),
+    path("record/", views.record, name="record"),
+    path("record/certificate.pdf", views.certificate, name="certificate"),
+    path("check-ins/<int:pk>/", views.check_in, name="check_in"),
+    path("at-risk/", views.at_risk, name="at_risk"),
+    path("at-risk/<int:pk>/note/", views.at_risk_note, name="at_risk_note"),
+]

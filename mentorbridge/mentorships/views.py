@@ -1,0 +1,469 @@
+"""The pair's workspace and the pages around it: my mentorships, records, check-ins, at-risk list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import nh3
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import escape, linebreaks, urlize
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorbridge.core import clock
+from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.members.models import Member
+from mentorbridge.members.selectors import member_for_user
+
+from . import jobs, services
+from .calendar import invite
+from .certificate import certificate_pdf, mentor_record
+from .forms import (
+    AgreementForm,
+    CheckInForm,
+    CloseForm,
+    GoalForm,
+    MeetingForm,
+    MeetingLogForm,
+    MessageForm,
+    ReportForm,
+)
+from .models import AtRisk, Goal, Meeting, Mentorship, Milestone, PodVisibility, Resource
+from .selectors import get_check_in_for_member, get_meeting_for_member, get_mentorship_for_member
+
+
+def render_message(body: str) -> str:
+    """Plain text made safe: escaped, links made clickable, then sanitised again for certainty."""
+    html = linebreaks(urlize(escape(body), nofollow=True))
+    return nh3.clean(
+        html, tags={"p", "br", "a"}, attributes={"a": {"href"}}, link_rel="nofollow noopener"
+    )
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    mentorships = (
+        Mentorship.objects.involving(member)
+        .select_related("mentee", "mentor", "program", "cycle")
+        .annotate(
+            unread=Count(
+                "messages", filter=Q(messages__read_at__isnull=True) & ~Q(messages__author=member)
+            )
+        )
+    )
+    return render(
+        request,
+        "mentorships/index.html",
+        {"member": member, "mentorships": mentorships, "pod": pod_for(member)},
+    )
+
+
+def pod_for(member: Member) -> list[list[Member]]:
+    """Ladders through this member: student → resident → surgeon, when everyone on it agreed."""
+    visible = set(PodVisibility.objects.filter(visible=True).values_list("member_id", flat=True))
+    if member.pk not in visible:
+        return []
+    active = Mentorship.objects.active().select_related("mentee", "mentor")
+    above = {m.mentee_id: m.mentor for m in active}
+    below: dict[int, list[Member]] = {}
+    for m in active:
+        below.setdefault(m.mentor_id, []).append(m.mentee)
+    ladders = []
+    for start in below.get(member.pk, []) or [member]:
+        ladder = [start] if start.pk != member.pk else []
+        node = member
+        ladder.append(node)
+        while node.pk in above and len(ladder) < 5:
+            node = above[node.pk]
+            ladder.append(node)
+        if len(ladder) >= 2 and all(p.pk in visible for p in ladder):
+            ladders.append(ladder)
+    return ladders
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    access = get_mentorship_for_member(member, pk)
+    mentorship = access.mentorship
+    if access.is_party:
+        services.messages_mark_read(mentorship=mentorship, reader=member)
+    viewer_zone = member.time_zone
+    meetings = list(
+        mentorship.meetings.select_related("proposed_by").prefetch_related("topics_covered")
+    )
+    thread = [
+        {"message": m, "html": render_message(m.body), "mine": m.author_id == member.pk}
+        for m in mentorship.messages.select_related("author")
+    ]
+    goals = list(mentorship.goals.prefetch_related("milestones"))
+    topic_ids = set(mentorship.mentee_enrollment.topics.values_list("pk", flat=True)) | set(
+        mentorship.mentee.topics_wanted.values_list("pk", flat=True)
+    )
+    resources = Resource.objects.filter(is_active=True, topics__in=topic_ids).distinct()[:8]
+    upcoming = [
+        g
+        for g in goals
+        if g.due_date and g.due_date >= clock.today() and g.status != Goal.Status.DONE
+    ][:3]
+    agreement = getattr(mentorship, "agreement", None)
+    other = mentorship.other_party(member) if access.is_party else None
+    return render(
+        request,
+        "mentorships/detail.html",
+        {
+            "access": access,
+            "mentorship": mentorship,
+            "other": other,
+            "agreement": agreement,
+            "agreement_form": AgreementForm(instance=agreement),
+            "meetings": meetings,
+            "meeting_form": MeetingForm(member=member),
+            "log_form": MeetingLogForm(),
+            "thread": thread,
+            "message_form": MessageForm(),
+            "goals": goals,
+            "goal_form": GoalForm(),
+            "upcoming": upcoming,
+            "resources": resources,
+            "close_form": CloseForm(),
+            "report_form": ReportForm(),
+            "now": clock.now(),
+            "viewer_zone": viewer_zone,
+        },
+    )
+
+
+def _act(
+    request: HttpRequest, pk: int, action: Callable[[Mentorship, Member], str | None], anchor: str = ""
+) -> HttpResponse:
+    """Run one workspace action for a member of the pair; refusals become messages."""
+    member = member_for_user(request.user)
+    access = get_mentorship_for_member(member, pk, write=True)
+    try:
+        done = action(access.mentorship, member)
+    except services.WorkspaceError as error:
+        messages.error(request, str(error))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(access.mentorship.get_absolute_url() + anchor)
+
+
+def _form_errors(form: forms.BaseForm) -> str:
+    """A form's errors as one message line, each prefixed by its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+@require_POST
+@login_required
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> str:
+        if request.POST.get("confirm"):
+            services.agreement_confirm(mentorship=mentorship, by=member)
+            return "You confirmed the agreement."
+        form = AgreementForm(request.POST, instance=getattr(mentorship, "agreement", None))
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        services.agreement_save(mentorship=mentorship, by=member, data=form.cleaned_data)
+        return "Agreement saved and confirmed by you; your partner is asked to confirm it."
+
+    return _act(request, pk, action, "#agreement")
+
+
+@require_POST
+@login_required
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> str:
+        form = MeetingForm(request.POST, member=member)
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        services.meeting_propose(mentorship=mentorship, by=member, **form.cleaned_data)
+        return "Meeting proposed. You will both get a calendar invite once it is accepted."
+
+    return _act(request, pk, action, "#meetings")
+
+
+def _meeting_action(
+    request: HttpRequest, pk: int, action: Callable[[Meeting, Member], str]
+) -> HttpResponse:
+    member = member_for_user(request.user)
+    meeting = get_meeting_for_member(member, pk)
+    get_mentorship_for_member(member, meeting.mentorship_id, write=True)
+    try:
+        messages.success(request, action(meeting, member))
+    except services.WorkspaceError as error:
+        messages.error(request, str(error))
+    return redirect(meeting.mentorship.get_absolute_url() + "#meetings")
+
+
+@require_POST
+@login_required
+def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(meeting: Meeting, member: Member) -> str:
+        accept = request.POST.get("answer") == "accept"
+        services.meeting_answer(meeting=meeting, by=member, accept=accept)
+        return (
+            "Meeting accepted: the invite is in your email."
+            if accept
+            else "You declined; suggest another time."
+        )
+
+    return _meeting_action(request, pk, action)
+
+
+@require_POST
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_action(
+        request,
+        pk,
+        lambda meeting, member: (
+            services.meeting_cancel(meeting=meeting, by=member),
+            "Meeting cancelled.",
+        )[1],
+    )
+
+
+@require_POST
+@login_required
+def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(meeting: Meeting, member: Member) -> str:
+        form = MeetingLogForm(request.POST)
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        data = form.cleaned_data
+        services.meeting_log(
+            meeting=meeting,
+            by=member,
+            held=data["held"],
+            minutes=data.get("minutes"),
+            topics=list(data.get("topics") or []),
+            notes=data.get("notes", ""),
+        )
+        return "Meeting logged." if data["held"] else "Recorded as missed."
+
+    return _meeting_action(request, pk, action)
+
+
+@require_GET
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    meeting = get_meeting_for_member(member, pk)
+    response = HttpResponse(invite(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentorship-meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_POST
+@login_required
+def message_new(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> None:
+        form = MessageForm(request.POST)
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        services.message_post(mentorship=mentorship, by=member, body=form.cleaned_data["body"])
+        return None
+
+    return _act(request, pk, action, "#messages")
+
+
+@require_POST
+@login_required
+def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> str:
+        if request.POST.get("template"):
+            added = services.goals_from_calendar(mentorship=mentorship)
+            return (
+                f"{len(added)} goals from the application calendar added."
+                if added
+                else "The calendar goals are already here."
+            )
+        form = GoalForm(request.POST)
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        data = form.cleaned_data
+        services.goal_add(
+            mentorship=mentorship,
+            by=member,
+            title=data["title"],
+            description=data["description"],
+            due_date=data["due_date"],
+            milestones=data["milestones"],
+        )
+        return "Goal added."
+
+    return _act(request, pk, action, "#goals")
+
+
+@require_POST
+@login_required
+def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> None:
+        goal = (
+            Goal.objects.filter(pk=goal_pk, mentorship=mentorship)
+            .select_related("mentorship")
+            .first()
+        )
+        if goal is None:
+            raise Http404("No such goal.")
+        milestone_pk = request.POST.get("milestone", "")
+        if milestone_pk:
+            milestone = (
+                Milestone.objects.filter(
+                    pk=int(milestone_pk) if milestone_pk.isdigit() else 0, goal=goal
+                )
+                .select_related("goal__mentorship")
+                .first()
+            )
+            if milestone is None:
+                raise Http404("No such milestone.")
+            services.milestone_toggle(milestone=milestone)
+        else:
+            services.goal_set_status(goal=goal, status=request.POST.get("status", ""))
+        return None
+
+    return _act(request, pk, action, "#goals")
+
+
+@require_POST
+@login_required
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> str:
+        form = CloseForm(request.POST)
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        services.mentorship_close(
+            mentorship=mentorship,
+            by=member,
+            reason=form.cleaned_data["reason"],
+            rematch=form.cleaned_data["rematch"],
+        )
+        return "The mentorship is closed. Thank you for taking part."
+
+    return _act(request, pk, action)
+
+
+@require_POST
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    access = get_mentorship_for_member(member, pk)
+    if not access.is_party:
+        raise Http404("No such mentorship.")
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        services.report_file(
+            mentorship=access.mentorship,
+            by=member,
+            text=form.cleaned_data["text"],
+            block=form.cleaned_data["block"],
+        )
+        messages.success(
+            request, "Thank you. The Mentorship Task Force has been told and will contact you."
+        )
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(access.mentorship.get_absolute_url())
+
+
+@require_POST
+@login_required
+def pod_visibility(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    visible = request.POST.get("visible") == "on"
+    PodVisibility.objects.update_or_create(member=member, defaults={"visible": visible})
+    messages.success(
+        request, "You appear in pods now." if visible else "You no longer appear in pods."
+    )
+    return redirect("mentorships:index")
+
+
+@require_GET
+@login_required
+def record(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    return render(request, "mentorships/record.html", {"record": mentor_record(member)})
+
+
+@require_GET
+@login_required
+def certificate(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(request.user)
+    data = mentor_record(member)
+    if not data.completed:
+        messages.error(
+            request, "The certificate lists completed mentorships; none has been completed yet."
+        )
+        return redirect("mentorships:record")
+    response = HttpResponse(certificate_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="mentoring-certificate-{member.pk}.pdf"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_for_user(request.user)
+    item = get_check_in_for_member(member, pk)
+    if item.answered_at:
+        messages.info(request, "You already answered this check-in. Thank you!")
+        return redirect("mentorships:index")
+    form = CheckInForm(request.POST or None, instance=item)
+    if request.method == "POST":
+        if form.is_valid():
+            answered = form.save(commit=False)
+            answered.answered_at = timezone.now()
+            answered.save()
+            jobs.low_rating(answered)
+            messages.success(request, "Thank you for checking in.")
+            return redirect("mentorships:index")
+        return render(
+            request, "mentorships/check_in.html", {"form": form, "item": item}, status=400
+        )
+    return render(request, "mentorships/check_in.html", {"form": form, "item": item})
+
+
+@require_GET
+@coordinator_required
+def at_risk(request: HttpRequest) -> HttpResponse:
+    risks = AtRisk.objects.filter(resolved_at__isnull=True).select_related(
+        "mentorship__mentee", "mentorship__mentor", "mentorship__program"
+    )
+    rematch = Mentorship.objects.filter(rematch_requested=True).select_related("mentee", "program")
+    return render(request, "mentorships/at_risk.html", {"risks": risks, "rematch": rematch})
+
+
+@require_POST
+@coordinator_required
+def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
+    risk = AtRisk.objects.filter(pk=pk).first()
+    if risk is None:
+        raise Http404("No such entry.")
+    try:
+        services.risk_note(
+            risk=risk,
+            note=request.POST.get("note", ""),
+            resolve=request.POST.get("resolve") == "on",
+        )
+    except services.WorkspaceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Noted.")
+    return redirect("mentorships:at_risk")
