@@ -143,7 +143,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, pk: int, action: Callable[[Mentorship, Member], str | None], anchor: str = ""
+    request: HttpRequest,
+    pk: int,
+    action: Callable[[Mentorship, Member], str | None],
+    anchor: str = "",
 ) -> HttpResponse:
     """Run one workspace action for a member of the pair; refusals become messages."""
     member = member_for_user(request.user)

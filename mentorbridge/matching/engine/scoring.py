@@ -7,7 +7,9 @@ chunked: never a dense matrix of Python objects, only float blocks of `chunk` me
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -68,6 +70,7 @@ class MentorIndex:
         self.gender = np.asarray(mentors.genders, dtype=np.int32)
         self.background = np.asarray(mentors.backgrounds, dtype=np.int32)
         self.member = np.asarray(mentors.member_ids, dtype=np.int64)
+        self.column_of_member = {member: j for j, member in enumerate(mentors.member_ids)}
         self.institution = np.asarray(mentors.institution_ids, dtype=np.int64)
         self.vocab_institutions = {v: n for n, v in enumerate(sorted(set(mentors.institution_ids)))}
         self.institution_col = np.asarray(
@@ -113,54 +116,105 @@ class MenteeRows:
         # Target programs as a mentees × (mentors' institutions) 0/1 matrix: one gather per block.
         self.targets = _bool_matrix(mentees.target_institutions, index.vocab_institutions)
         self.any_preference = (
-            (self.same_gender > 0)
+            (self.same_gender > 0)  # includes the hard ones (2), which also exclude pairs
             | (self.shared_background > 0)
             | (self.institution_pref > 0)
             | (self.language_required != -1)
             | self.same_region
         )
-        self.text = (
-            index.vectorizer.transform(mentees.texts) if index.vectorizer is not None else None
+        self.text = index.vectorizer.embed(mentees.texts) if index.vectorizer is not None else None
+        # Factors that depend on one mentee attribute with few values are looked up, not computed
+        # per pair: one row per distinct value, gathered for each block of mentees.
+        offsets, self.offset_code = np.unique(self.offset, return_inverse=True)
+        delta = np.abs(offsets[:, None] - index.offset[None, :])
+        delta = np.minimum(delta, 24 - delta)
+        self.time_zone_table = np.clip(1 - delta / 12, 0, 1).astype(np.float32)
+        regions, self.region_code = np.unique(self.region, return_inverse=True)
+        self.region_table = (
+            (regions[:, None] == index.region[None, :]) & (regions[:, None] > 0)
+        ).astype(np.float32)
+        formats, self.format_code = np.unique(self.formats, return_inverse=True)
+        self.meeting_table = ((formats[:, None] & index.formats[None, :]) > 0).astype(np.float32)
+        # Sets of interests, topics and languages repeat a lot: score each distinct set once.
+        self.interest_code, self.interest_table = _set_table(
+            self.interests,
+            index.interests,
+            lambda shared, wanted: np.minimum(shared / np.clip(wanted, 1, 2), 1),
+            self.n_interests,
+        )
+        self.topic_code, self.topic_table = _set_table(
+            self.topics,
+            index.topics,
+            lambda shared, wanted: shared / np.maximum(wanted, 1),
+            self.n_topics,
+        )
+        # Sharing any language is half; sharing a second one (beyond English) is the rest.
+        self.language_code, self.language_table = _set_table(
+            self.languages,
+            index.languages,
+            lambda shared, _: 0.5 * (shared > 0) + 0.5 * (shared > 1),
         )
 
 
-def _tfidf(texts: list[str]) -> tuple[Any, sp.csr_matrix | None]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+TEXT_DIMENSIONS = 128
 
+
+class TextModel:
+    """TF-IDF fitted on the mentors' texts, reduced to a small dense space (latent semantic
+    analysis) so that similarity is one BLAS product instead of a sparse one per block."""
+
+    def __init__(self, texts: list[str]) -> None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer = TfidfVectorizer(
+            stop_words="english", max_features=20000, sublinear_tf=True
+        )
+        tfidf = self.vectorizer.fit_transform(texts)
+        self.svd = None
+        if tfidf.shape[1] > TEXT_DIMENSIONS and tfidf.shape[0] > TEXT_DIMENSIONS:
+            self.svd = TruncatedSVD(n_components=TEXT_DIMENSIONS, random_state=0).fit(tfidf)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        tfidf = self.vectorizer.transform(texts)
+        dense = self.svd.transform(tfidf) if self.svd is not None else tfidf.toarray()
+        norms = np.linalg.norm(dense, axis=1, keepdims=True)
+        return (dense / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+
+def _set_table(
+    rows: np.ndarray, mentors: np.ndarray, factor: Any, sizes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(code per mentee, factor table per distinct set × mentors) for a set-overlap factor.
+
+    `factor(shared, wanted)` maps overlap counts and the mentee's set size to [0, 1]; `sizes`
+    gives the true set sizes when some of a mentee's terms are held by no mentor.
+    """
+    if sizes is None:
+        sizes = rows.sum(axis=1)
+    keyed = np.hstack([rows, np.asarray(sizes, dtype=np.float32)[:, None]])
+    distinct, code = np.unique(keyed, axis=0, return_inverse=True)
+    shared = distinct[:, :-1] @ mentors.T
+    wanted = distinct[:, -1:]
+    return code.ravel(), np.asarray(factor(shared, wanted), dtype=np.float32)
+
+
+def _tfidf(texts: list[str]) -> tuple[TextModel | None, np.ndarray | None]:
     if not any(t.strip() for t in texts):
         return None, None
-    vectorizer = TfidfVectorizer(stop_words="english", max_features=20000, sublinear_tf=True)
     try:
-        matrix = vectorizer.fit_transform(texts)
+        model = TextModel(texts)
     except ValueError:  # only stop words
         return None, None
-    return vectorizer, matrix.T.tocsr()
+    return model, model.embed(texts).T.copy()
 
 
-def factor_block(
-    index: MentorIndex, e: MenteeRows, rows: np.ndarray
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Every factor for mentees `rows` × all mentors (float32), and the eligibility mask."""
+def _preferences(
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray, region: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The concordance factor (share of a mentee's stated preferences a mentor meets) and the
+    eligibility mask (self-matches and insisted-on preferences excluded), for mentees `rows`."""
     shape = (len(rows), index.size)
-    factors: dict[str, np.ndarray] = {}
-    shared_interests = e.interests[rows] @ index.interests.T
-    # Two shared interests count fully: most people list one to three.
-    factors["interests"] = np.minimum(
-        shared_interests / np.clip(e.n_interests[rows, None], 1, 2), np.float32(1)
-    )
-    factors["topics"] = (e.topics[rows] @ index.topics.T) / np.maximum(e.n_topics[rows, None], 1)
-    factors["programs"] = e.targets[rows][:, index.institution_col]
-    region = e.region[rows]
-    same_region = (region[:, None] == index.region[None, :]) & (region[:, None] > 0)
-    factors["region"] = same_region.astype(np.float32)
-    delta = np.abs(e.offset[rows, None] - index.offset[None, :])
-    delta = np.minimum(delta, 24 - delta)
-    factors["time_zone"] = np.clip(1 - delta / 12, 0, 1, out=delta)
-    shared_languages = e.languages[rows] @ index.languages.T
-    # Sharing any language is half; sharing a second one (beyond English) is the rest.
-    factors["language"] = np.float32(0.5) * (shared_languages > 0) + np.float32(0.5) * (
-        shared_languages > 1
-    )
     gender = e.gender[rows]
     background = e.background[rows]
     concordance = np.zeros(shape, dtype=np.float32)
@@ -185,16 +239,8 @@ def factor_block(
                 met += index.languages[:, e.language_required[i]] > 0
         if e.same_region[i]:
             wanted += 1
-            met += same_region[r]
+            met += region[r]
         concordance[r] = met / wanted
-    factors["concordance"] = concordance
-    factors["meeting"] = ((e.formats[rows, None] & index.formats[None, :]) > 0).astype(np.float32)
-    if e.text is not None and index.text is not None:
-        similarity = (e.text[rows] @ index.text).toarray().astype(np.float32)
-        # The cosine of two short texts rarely passes 0.4: stretch it over [0, 1].
-        factors["text"] = np.clip(similarity * 2.5, 0, 1, out=similarity)
-    else:
-        factors["text"] = np.zeros(shape, dtype=np.float32)
     eligible = e.member[rows, None] != index.member[None, :]
     hard_gender = e.same_gender[rows] == 2
     if hard_gender.any():
@@ -206,6 +252,30 @@ def factor_block(
         eligible[hard_background] &= (
             index.background[None, :] & background[hard_background, None]
         ) > 0
+    return concordance, eligible
+
+
+def factor_block(
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every factor for mentees `rows` × all mentors (float32), and the eligibility mask."""
+    shape = (len(rows), index.size)
+    factors: dict[str, np.ndarray] = {}
+    factors["interests"] = e.interest_table[e.interest_code[rows]]
+    factors["topics"] = e.topic_table[e.topic_code[rows]]
+    factors["programs"] = e.targets[rows][:, index.institution_col]
+    factors["region"] = e.region_table[e.region_code[rows]]
+    factors["time_zone"] = e.time_zone_table[e.offset_code[rows]]
+    factors["language"] = e.language_table[e.language_code[rows]]
+    factors["concordance"], eligible = _preferences(index, e, rows, factors["region"])
+    factors["meeting"] = e.meeting_table[e.format_code[rows]]
+    if e.text is not None and index.text is not None:
+        similarity = e.text[rows] @ index.text
+        # The cosine of two short texts rarely passes 0.4: stretch it over [0, 1].
+        similarity *= 2.5
+        factors["text"] = np.clip(similarity, 0, 1, out=similarity)
+    else:
+        factors["text"] = np.zeros(shape, dtype=np.float32)
     return factors, eligible
 
 
@@ -217,9 +287,56 @@ def _weights(weights: dict[str, float]) -> dict[str, float]:
 def _score(factors: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     w = _weights(weights)
     total = np.full(factors["interests"].shape, FLOOR, dtype=np.float32)
+    scratch = np.empty_like(total)
     for name in FACTORS:
         if w[name]:
-            total += np.float32((1 - FLOOR) * w[name]) * factors[name]
+            np.multiply(factors[name], np.float32((1 - FLOOR) * w[name]), out=scratch)
+            total += scratch
+    return total
+
+
+def _fast_scores(
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray, w: dict[str, float], scratch: np.ndarray
+) -> np.ndarray:
+    """The same scores as `score_rows`, without keeping each factor: every table-based factor is
+    gathered into one scratch buffer and added, so a block allocates two arrays, not ten."""
+    total = np.full((len(rows), index.size), FLOOR, dtype=np.float32)
+    scratch = scratch[: len(rows)]
+    tables = [
+        ("interests", e.interest_table, e.interest_code),
+        ("topics", e.topic_table, e.topic_code),
+        ("region", e.region_table, e.region_code),
+        ("time_zone", e.time_zone_table, e.offset_code),
+        ("language", e.language_table, e.language_code),
+        ("meeting", e.meeting_table, e.format_code),
+    ]
+    for name, table, code in tables:
+        if w[name]:
+            np.take(table, code[rows], axis=0, out=scratch)
+            scratch *= np.float32((1 - FLOOR) * w[name])
+            total += scratch
+    if w["programs"] and e.targets.any():
+        np.take(e.targets[rows], index.institution_col, axis=1, out=scratch)
+        scratch *= np.float32((1 - FLOOR) * w["programs"])
+        total += scratch
+    if w["text"] and e.text is not None and index.text is not None:
+        np.matmul(e.text[rows], index.text, out=scratch)
+        scratch *= 2.5
+        np.clip(scratch, 0, 1, out=scratch)
+        scratch *= np.float32((1 - FLOOR) * w["text"])
+        total += scratch
+    # Preferences and hard constraints: only for the mentees who stated one.
+    preferring = np.flatnonzero(e.any_preference[rows])
+    if preferring.size:
+        sub = rows[preferring]
+        concordance, eligible = _preferences(index, e, sub, e.region_table[e.region_code[sub]])
+        if w["concordance"]:
+            total[preferring] += np.float32((1 - FLOOR) * w["concordance"]) * concordance
+        total[preferring] = np.where(eligible, total[preferring], -np.inf)
+    for r, member in enumerate(e.member[rows].tolist()):
+        col = index.column_of_member.get(member)
+        if col is not None:
+            total[r, col] = -np.inf  # nobody mentors themselves
     return total
 
 
@@ -281,30 +398,43 @@ def candidates(
         return sp.csr_matrix((n, m), dtype=np.float64)
     open_mentor = np.asarray(seats) > 0
     kk = min(k, m)
-    km = min(k, n)
-    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    best_val = np.full((km, m), -np.inf)
-    best_row = np.full((km, m), -1, dtype=np.int64)
     forbidden_by_row: dict[int, list[int]] = {}
     for a, b in forbidden or ():
         forbidden_by_row.setdefault(a, []).append(b)
-    for start in range(0, n, chunk):
+
+    w = _weights(weights)
+
+    def block(
+        start: int,
+    ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
         rows = np.arange(start, min(start + chunk, n))
-        scores, _ = score_rows(index, rows_e, rows, weights)
+        scores = _fast_scores(index, rows_e, rows, w, np.empty((len(rows), m), dtype=np.float32))
         scores[:, ~open_mentor] = -np.inf
         for a, cols in forbidden_by_row.items():
             if start <= a < start + len(rows):
                 scores[a - start, cols] = -np.inf
-        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+        top = np.argpartition(scores, m - kk, axis=1)[:, m - kk :]
         values = np.take_along_axis(scores, top, axis=1)
         ok = np.isfinite(values)
-        picked.append((np.broadcast_to(rows[:, None], top.shape)[ok], top[ok], values[ok]))
-        # A running top-k per mentor, so a mentor everyone ranks low still gets candidates.
-        merged_val = np.vstack([best_val, scores])
-        merged_row = np.vstack([best_row, np.broadcast_to(rows[:, None], scores.shape)])
-        keep = np.argpartition(-merged_val, km - 1, axis=0)[:km]
-        best_val = np.take_along_axis(merged_val, keep, axis=0)
-        best_row = np.take_along_axis(merged_row, keep, axis=0)
+        mine = (np.broadcast_to(rows[:, None], top.shape)[ok], top[ok], values[ok])
+        # Each mentor's best mentees in this block, so a mentor everyone ranks low still gets
+        # candidates; the blocks' lists are merged below.
+        km = min(k, len(rows))
+        columns = np.ascontiguousarray(scores.T)  # mentor-major, for a fast partition per mentor
+        best = np.argpartition(columns, len(rows) - km, axis=1)[:, len(rows) - km :]
+        return mine, np.take_along_axis(columns, best, axis=1).T, rows[best].T
+
+    # NumPy releases the GIL in the heavy loops, so blocks score in parallel threads.
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(block, range(0, n, chunk)))
+    picked = [r[0] for r in results]
+    merged_val = np.vstack([r[1] for r in results])
+    merged_row = np.vstack([r[2] for r in results])
+    km = min(k, merged_val.shape[0])
+    keep = np.argpartition(-merged_val, km - 1, axis=0)[:km]
+    best_val = np.take_along_axis(merged_val, keep, axis=0)
+    best_row = np.take_along_axis(merged_row, keep, axis=0)
     ok = np.isfinite(best_val)
     picked.append(
         (best_row[ok], np.broadcast_to(np.arange(m)[None, :], ok.shape)[ok], best_val[ok])
