@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "mentorbridge.core.views.bad_request"
 handler404 = "mentorbridge.core.views.not_found"
 handler500 = "mentorbridge.core.views.server_error"

@@ -66,3 +66,11 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     else:
         qs.update(read_at=clock.now())
     return redirect("notifications")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400s, including bodies over the upload limit (a 50 MB message): say what went wrong."""
+    from django.core.exceptions import RequestDataTooBig
+
+    too_big = isinstance(exception, RequestDataTooBig)
+    return render(request, "400.html", {"too_big": too_big}, status=400)

@@ -17,6 +17,7 @@ from mentorbridge.programs.models import Enrollment
 
 from . import features
 from .engine import scoring
+from .services import blocked_members
 
 FACTOR_LABELS = {
     "interests": "Shared subspecialty interests",
@@ -210,6 +211,9 @@ def for_mentee(
     weights = cycle.program.effective_weights()
     scores, factors = scoring.score_one(mentee, mentors, weights, index)  # -inf: not eligible
     full = features.full_mentors(cycle)
+    blocked = blocked_members(enrollment.member_id)
+    if blocked:
+        scores = np.where(np.isin(np.asarray(mentors.member_ids), list(blocked)), -np.inf, scores)
     available = np.isfinite(scores) & ~np.isin(
         np.asarray(mentors.enrollment_ids, dtype=np.int64), list(full)
     )

@@ -141,6 +141,7 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
         "mentors": _people_json(mentors),
         "seats": [int(seats.get(pk, 0)) for pk in mentors.enrollment_ids],
         "prioritize_without_ct_program": cycle.program.prioritize_without_ct_program,
+        "blocked": _blocked_pairs(mentees, mentors),
         "stage_names": {
             str(e.pk): (e.member.stage.name if e.member.stage else "")
             for e in Enrollment.objects.filter(pk__in=mentees.enrollment_ids).select_related(
@@ -149,6 +150,20 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
         },
         "taken_at": clock.now().isoformat(),
     }
+
+
+def _blocked_pairs(mentees: features.People, mentors: features.People) -> list[list[int]]:
+    """Enrollment pairs whose members blocked each other: never proposed."""
+    from mentorbridge.mentorships.models import Block
+
+    mentee_of = {m: e for e, m in zip(mentees.enrollment_ids, mentees.member_ids, strict=True)}
+    mentor_of = {m: e for e, m in zip(mentors.enrollment_ids, mentors.member_ids, strict=True)}
+    pairs = []
+    for a, b in Block.objects.values_list("blocker_id", "blocked_id"):
+        for x, y in ((a, b), (b, a)):
+            if x in mentee_of and y in mentor_of:
+                pairs.append([mentee_of[x], mentor_of[y]])
+    return pairs
 
 
 def _people_json(people: features.People) -> dict[str, list[Any]]:
@@ -218,7 +233,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
             seats[j] -= 1
     forbidden = {
         (mentee_index[a], mentor_index[b])
-        for a, b in run.forbidden_pairs
+        for a, b in [*run.forbidden_pairs, *snap.get("blocked", [])]
         if a in mentee_index and b in mentor_index
     }
     index = scoring.MentorIndex(mentors)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.urls import reverse
 
@@ -27,6 +27,22 @@ from .models import MentorshipRequest
 
 class RequestError(Exception):
     """A refusal a member can read; nothing was changed."""
+
+
+def blocked_between(a: int, b: int) -> bool:
+    """Whether either member blocked the other (a hard constraint everywhere in matching)."""
+    from mentorbridge.mentorships.models import Block
+
+    return Block.objects.filter(
+        models.Q(blocker_id=a, blocked_id=b) | models.Q(blocker_id=b, blocked_id=a)
+    ).exists()
+
+
+def blocked_members(member_id: int) -> set[int]:
+    from mentorbridge.mentorships.models import Block
+
+    rows = Block.objects.filter(models.Q(blocker_id=member_id) | models.Q(blocked_id=member_id))
+    return {b if a == member_id else a for a, b in rows.values_list("blocker_id", "blocked_id")}
 
 
 def mentorship_start(
@@ -145,6 +161,8 @@ def request_send(
             raise RequestError("That mentor is not taking mentees in this cycle.")
         if mentor_enrollment.member_id == mentee_enrollment.member_id:
             raise RequestError("You cannot send a request to yourself.")
+        if blocked_between(mentee_enrollment.member_id, mentor_enrollment.member_id):
+            raise RequestError("You cannot send a request to this mentor.")
         if mentor_enrollment.remaining_capacity <= 0:
             raise RequestError(f"{mentor_enrollment.member} has no capacity left this cycle.")
         if (

@@ -7,6 +7,7 @@ import zoneinfo
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils import timezone
 
 from mentorbridge.core import clock
 from mentorbridge.members.models import Member, Topic
@@ -57,13 +58,25 @@ class MeetingForm(forms.Form):
             raise forms.ValidationError(
                 "Your profile's time zone is not valid; fix it in your profile first."
             ) from None
-        # The browser sends a local wall-clock time; read it in the member's zone.
-        aware = value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+        # The browser sends a wall-clock time, which Django already made aware in the server's
+        # zone; take the wall-clock reading back and place it in the member's own zone.
+        wall = timezone.make_naive(value) if timezone.is_aware(value) else value
+        aware = wall.replace(tzinfo=zone)
+        if not _exists(wall, zone):
+            raise forms.ValidationError(
+                "That time does not exist on that day (the clocks change). Pick another."
+            )
         if aware <= clock.now():
             raise forms.ValidationError("Pick a time in the future.")
         if aware > clock.now() + dt.timedelta(days=400):
             raise forms.ValidationError("Pick a time within the next year.")
         return aware
+
+
+def _exists(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """False for a wall-clock time skipped by a daylight-saving change (e.g. 02:30 in spring)."""
+    there = wall.replace(tzinfo=zone)
+    return there.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == wall
 
 
 class MeetingLogForm(forms.Form):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorbridge.core import clock
 from mentorbridge.core.permissions import coordinator_required
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 
 from . import jobs, services
@@ -96,7 +96,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = access.mentorship
     if access.is_party:
         services.messages_mark_read(mentorship=mentorship, reader=member)
-    viewer_zone = member.time_zone
+    # A profile's zone is validated on save, but never trust it enough to fail a page on it.
+    viewer_zone = member.time_zone if member.time_zone in time_zone_names() else "UTC"
     meetings = list(
         mentorship.meetings.select_related("proposed_by").prefetch_related("topics_covered")
     )
