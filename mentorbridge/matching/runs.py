@@ -265,7 +265,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
                     mentee_enrollment_id=mentee_pk,
                     mentor_enrollment_id=mentors.enrollment_ids[j],
                     score=round(sum(v for _, v in contributions), 4),
-                    reasons=[[f, round(v, 4)] for f, v in contributions if v > 0],
+                    reasons=[[f, round(v, 4)] for f, v in contributions if v > 0 and f != "base"],
                     locked=i in fixed,
                 )
             )
@@ -384,7 +384,7 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
             MatchProposal.objects.filter(pk=proposal.pk).update(
                 mentor_enrollment_id=mentor_pk,
                 score=round(sum(v for _, v in contributions), 4),
-                reasons=[[f, round(v, 4)] for f, v in contributions if v > 0],
+                reasons=[[f, round(v, 4)] for f, v in contributions if v > 0 and f != "base"],
                 edited=True,
             )
         _refresh_metrics(run)
@@ -452,6 +452,10 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
         assert proposal.mentor_enrollment is not None  # filtered above
         try:
             with transaction.atomic():
+                # The same lock order as accepting a request (see services.request_accept).
+                list(
+                    Enrollment.objects.select_for_update().filter(pk=proposal.mentee_enrollment_id)
+                )
                 mentorship = mentorship_start(
                     mentee_enrollment=proposal.mentee_enrollment,
                     mentor_enrollment=proposal.mentor_enrollment,

@@ -217,6 +217,10 @@ def _answerable(request: MentorshipRequest, by: Member) -> None:
 def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
     _answerable(request, by)
     with transaction.atomic():
+        # Lock order, the same in every path: the mentee's enrollment, then requests, then the
+        # mentor's seats. Accepts for one mentee therefore queue instead of deadlocking on the
+        # mentee's other requests and the one-active-mentorship index.
+        list(Enrollment.objects.select_for_update().filter(pk=request.mentee_enrollment_id))
         now = clock.now()
         answered = MentorshipRequest.objects.filter(
             pk=request.pk, state=MentorshipRequest.State.PENDING, deadline__gt=now
