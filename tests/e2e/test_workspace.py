@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -101,5 +102,4 @@ def test_the_pair_works_together_and_the_mentor_gets_a_certificate(
     shots("record")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my certificate (PDF)").click()
-    path = download.value.path()
-    assert open(path, "rb").read(4) == b"%PDF"
+    assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
