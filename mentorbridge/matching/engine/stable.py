@@ -1,47 +1,110 @@
 """Stable matching with capacities (the hospitals/residents problem), mentee-proposing.
 
-Lists are turned into flat arrays once; the proposal loop then touches only Python ints, so the
-whole call is O(number of ranked pairs).
+The ranked lists are turned into flat arrays once (radix sorts and one merge, all linear); deferred
+acceptance then runs in NumPy rounds in which every free mentee proposes at once, and finishes in a
+plain Python loop when only a few mentees are still proposing. Any order of proposals ends in the
+same matching (the mentee-optimal stable one), so mixing the two is exact. O(number of ranked pairs).
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+# Below this many proposers a NumPy round costs more in call overhead than a Python loop does.
+SEQUENTIAL_BELOW = 64
 
-def _flat(prefs: Sequence[Sequence[int]], side: str) -> tuple[np.ndarray, np.ndarray]:
+
+def _flat(prefs: Sequence[Sequence[int]], bound: int, side: str) -> tuple[np.ndarray, np.ndarray]:
     """(lengths, entries) of ranked lists as int64 arrays, without a Python loop per entry."""
     try:
-        lengths = np.fromiter((len(r) for r in prefs), dtype=np.int64, count=len(prefs))
+        lengths = np.fromiter(map(len, prefs), dtype=np.int64, count=len(prefs))
         entries = np.fromiter(
             itertools.chain.from_iterable(prefs), dtype=np.int64, count=int(lengths.sum())
         )
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"every {side} preference list must hold integer indices") from None
+    if entries.size and (entries.min() < 0 or entries.max() >= bound):
+        k = int(np.flatnonzero((entries < 0) | (entries >= bound))[0])
+        who = int(np.searchsorted(np.cumsum(lengths), k, side="right"))
+        raise ValueError(f"{side} {who} ranks {int(entries[k])}, which is out of range")
     return lengths, entries
 
 
-def _check_side(lengths: np.ndarray, entries: np.ndarray, bound: int, side: str) -> None:
-    bad = (entries < 0) | (entries >= bound)
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        who = int(np.searchsorted(np.cumsum(lengths), k, side="right"))
-        raise ValueError(f"{side} {who} ranks {int(entries[k])}, which is out of range")
-    owners = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
-    keys = np.sort(owners * max(bound, 1) + entries)
+def _stable_argsort(values: np.ndarray, bound: int) -> np.ndarray:
+    """Stable argsort of integers in [0, bound): NumPy radix-sorts 16-bit keys in linear time,
+    so wider keys are sorted 16 bits at a time, least significant first."""
+    if bound <= 1 << 16:
+        return np.argsort(values.astype(np.uint16), kind="stable")
+    order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[_stable_argsort(values[order] >> 16, ((bound - 1) >> 16) + 1)]
+
+
+def _refuse_repeats(keys: np.ndarray, width: int, side: str) -> None:
+    """`keys` = entry × width + owner, sorted: a name twice in one list shows as equal neighbours."""
     repeated = np.flatnonzero(keys[1:] == keys[:-1])
     if repeated.size:
         key = int(keys[repeated[0]])
-        raise ValueError(f"{side} {key // max(bound, 1)} ranks {key % max(bound, 1)} twice")
+        raise ValueError(f"{side} {key % width} ranks {key // width} twice")
+
+
+def _positions(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, rank) of every entry of flattened lists."""
+    owners = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    return owners, np.arange(owners.size, dtype=np.int64) - np.repeat(starts, lengths)
+
+
+@dataclass(frozen=True)
+class Acceptable:
+    """The mutually acceptable pairs, mentee-major, each mentee's in its order of preference."""
+
+    indptr: np.ndarray  # mentee i's pairs are [indptr[i], indptr[i + 1])
+    mentor: np.ndarray
+    mentee_rank: np.ndarray  # position of the mentor in the mentee's whole list
+    mentor_rank: np.ndarray  # position of the mentee in the mentor's whole list
+
+
+def acceptable_pairs(
+    mentee_prefs: Sequence[Sequence[int]], mentor_prefs: Sequence[Sequence[int]]
+) -> Acceptable:
+    """Validate both sides' lists (integers, in range, no name twice in one list) and pair them up.
+
+    Raises ValueError on bad input. Linear time: two radix sorts and one merge of sorted keys.
+    """
+    n, m = len(mentee_prefs), len(mentor_prefs)
+    lengths, mentors = _flat(mentee_prefs, m, "mentee")
+    m_lengths, m_mentees = _flat(mentor_prefs, n, "mentor")
+    owners, ranks = _positions(lengths)
+    m_owners, m_ranks = _positions(m_lengths)
+    # Mentor-side entries come in mentor order; a stable sort by mentee gives (mentee, mentor) order.
+    order = _stable_argsort(m_mentees, max(n, 1))
+    keys = (m_mentees * m + m_owners)[order]
+    _refuse_repeats(keys, max(m, 1), "mentor")
+    by_mentor = _stable_argsort(mentors, max(m, 1))
+    _refuse_repeats((mentors * n + owners)[by_mentor], max(n, 1), "mentee")
+    # Every mentee-side pair looked up among the mentor-side keys (queries come almost sorted).
+    wanted = owners * m + mentors
+    pos = np.searchsorted(keys, wanted)
+    found = np.zeros(wanted.size, dtype=bool)
+    if keys.size:
+        np.minimum(pos, keys.size - 1, out=pos)
+        found = keys[pos] == wanted
+    mentor_rank = m_ranks[order][pos[found]] if keys.size else np.zeros(0, dtype=np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owners[found], minlength=n), out=indptr[1:])
+    return Acceptable(indptr, mentors[found], ranks[found], mentor_rank)
 
 
 def _capacities(capacities: Sequence[int], m: int) -> np.ndarray:
-    caps = np.asarray(capacities)
+    try:
+        caps = np.asarray(capacities)
+    except (TypeError, ValueError):
+        raise ValueError("capacities must be non-negative integers") from None
     if caps.shape != (m,):
         raise ValueError(f"capacities has {caps.size} entries for {m} mentors")
     if caps.size and (not np.issubdtype(caps.dtype, np.integer) or (caps < 0).any()):
@@ -49,43 +112,109 @@ def _capacities(capacities: Sequence[int], m: int) -> np.ndarray:
     return caps.astype(np.int64)
 
 
-def _acceptable(
-    mentee_prefs: Sequence[Sequence[int]], mentor_prefs: Sequence[Sequence[int]]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate the lists and return the mentee-side CSR of acceptable pairs:
-    (indptr, mentor, mentee's rank of that mentor, mentor's rank of that mentee)."""
-    n, m = len(mentee_prefs), len(mentor_prefs)
-    lengths, mentors = _flat(mentee_prefs, "mentee")
-    m_lengths, m_mentees = _flat(mentor_prefs, "mentor")
-    _check_side(lengths, mentors, m, "mentee")
-    _check_side(m_lengths, m_mentees, n, "mentor")
-    owners = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    ranks = np.arange(mentors.size, dtype=np.int64) - np.repeat(
-        np.cumsum(lengths) - lengths, lengths
-    )
-    m_owner = np.repeat(np.arange(m, dtype=np.int64), m_lengths)
-    m_rank = np.arange(m_mentees.size, dtype=np.int64) - np.repeat(
-        np.cumsum(m_lengths) - m_lengths, m_lengths
-    )
-    # Each mentee-side pair's rank in the mentor's list, by one sorted merge of pair keys.
-    width = max(n, 1)
-    keys = m_owner * width + m_mentees
-    order = np.argsort(keys, kind="stable")
-    keys, m_rank = keys[order], m_rank[order]
-    wanted = mentors * width + owners
-    query_order = np.argsort(wanted, kind="stable")
-    pos = np.empty_like(wanted)
-    pos[query_order] = np.searchsorted(keys, wanted[query_order])
-    found = np.zeros(wanted.size, dtype=bool)
-    if keys.size:
-        inside = pos < keys.size
-        found[inside] = keys[pos[inside]] == wanted[inside]
-    mentor_rank = np.where(
-        found, m_rank[np.minimum(pos, max(keys.size - 1, 0))] if keys.size else 0, -1
-    )
-    kept_lengths = np.bincount(owners[found], minlength=n)
-    indptr = np.concatenate([[0], np.cumsum(kept_lengths)])
-    return indptr, mentors[found], ranks[found], mentor_rank[found]
+def deferred_acceptance(
+    pairs: Acceptable, capacities: np.ndarray, *, sequential_below: int = SEQUENTIAL_BELOW
+) -> np.ndarray:
+    """Mentee-proposing deferred acceptance on validated pairs; mentor per mentee, -1 unmatched.
+
+    Each mentor has `capacity` seats, a contiguous block of a flat seat array holding the mentee
+    and the mentor's rank of them. A round lets every free mentee propose to its next choice; each
+    touched mentor keeps its best `capacity` among those it held and the new proposers.
+    """
+    n = pairs.indptr.size - 1
+    m = capacities.size
+    # A mentor cannot hold more mentees than rank it: this bounds the seat array.
+    caps = np.minimum(capacities, np.bincount(pairs.mentor, minlength=m))
+    seat_start = np.cumsum(caps) - caps
+    seat_mentee = np.full(int(caps.sum()), -1, dtype=np.int64)
+    seat_rank = np.zeros(int(caps.sum()), dtype=np.int64)
+    mentor, mentor_rank = pairs.mentor, pairs.mentor_rank
+    next_pair = pairs.indptr[:-1].copy()
+    end = pairs.indptr[1:]
+    free = np.flatnonzero(next_pair < end)
+    width = n + 1
+    while free.size >= max(sequential_below, 1):
+        k = next_pair[free]
+        next_pair[free] += 1
+        j = mentor[k]
+        touched = np.unique(j)
+        c = caps[touched]
+        block = np.cumsum(c) - c
+        seats = np.repeat(seat_start[touched] - block, c) + np.arange(int(c.sum()))
+        held = seat_mentee[seats]
+        occupied = held >= 0
+        pool_mentee = np.concatenate([held[occupied], free])
+        pool_mentor = np.concatenate([np.repeat(touched, c)[occupied], j])
+        pool_rank = np.concatenate([seat_rank[seats][occupied], mentor_rank[k]])
+        # A mentor ranks each mentee once, so (mentor, rank) keys are distinct: the order is unique.
+        order = np.argsort(pool_mentor * width + pool_rank)
+        pool_mentee, pool_mentor, pool_rank = (
+            pool_mentee[order],
+            pool_mentor[order],
+            pool_rank[order],
+        )
+        first = np.searchsorted(pool_mentor, pool_mentor)
+        place = np.arange(pool_mentor.size) - first
+        keep = place < caps[pool_mentor]
+        seat_mentee[seats] = -1
+        dest = seat_start[pool_mentor[keep]] + place[keep]
+        seat_mentee[dest] = pool_mentee[keep]
+        seat_rank[dest] = pool_rank[keep]
+        rejected = pool_mentee[~keep]
+        free = rejected[next_pair[rejected] < end[rejected]]
+    if free.size:
+        _finish_sequentially(
+            free, next_pair, end, mentor, mentor_rank, caps, seat_start, seat_mentee, seat_rank
+        )
+    assignment = np.full(n, -1, dtype=np.int64)
+    occupied = seat_mentee >= 0
+    assignment[seat_mentee[occupied]] = np.repeat(np.arange(m), caps)[occupied]
+    return assignment
+
+
+def _view(array: np.ndarray) -> memoryview:
+    """A writable view of a contiguous int64 array, for fast single-entry access from Python."""
+    return np.ascontiguousarray(array, dtype=np.int64).data
+
+
+def _finish_sequentially(
+    free: np.ndarray,
+    next_pair: np.ndarray,
+    end: np.ndarray,
+    mentor: np.ndarray,
+    mentor_rank: np.ndarray,
+    caps: np.ndarray,
+    seat_start: np.ndarray,
+    seat_mentee: np.ndarray,
+    seat_rank: np.ndarray,
+) -> None:
+    """The last proposals one at a time, updating the seat arrays in place. Memoryviews read
+    single entries as Python ints without copying the arrays."""
+    mentor_of, rank_of = _view(mentor), _view(mentor_rank)
+    ends, cap, start = _view(end), _view(caps), _view(seat_start)
+    pointer, who, rank_held = _view(next_pair), _view(seat_mentee), _view(seat_rank)
+    stack = free.tolist()
+    while stack:
+        i = stack.pop()
+        k, stop = pointer[i], ends[i]
+        while k < stop:
+            j, rank = mentor_of[k], rank_of[k]
+            k += 1
+            # The seat to take: an empty one, else the one holding the mentor's worst mentee.
+            worst_seat, worst_rank = -1, -1
+            for s in range(start[j], start[j] + cap[j]):
+                if who[s] < 0:
+                    worst_seat, worst_rank = s, rank + 1  # any empty seat will do
+                    break
+                if rank_held[s] > worst_rank:
+                    worst_seat, worst_rank = s, rank_held[s]
+            if worst_rank > rank:
+                displaced = who[worst_seat]
+                who[worst_seat], rank_held[worst_seat] = i, rank
+                if displaced >= 0:
+                    stack.append(displaced)
+                break
+        pointer[i] = k
 
 
 def stable_match(
@@ -93,41 +222,14 @@ def stable_match(
     mentor_prefs: Sequence[Sequence[int]],
     capacities: Sequence[int],
 ) -> list[int]:
-    """The mentee-optimal stable matching; mentor index per mentee, -1 when unmatched."""
-    n = len(mentee_prefs)
-    capacity = _capacities(capacities, len(mentor_prefs)).tolist()
-    indptr, mentor_of, _, mentor_rank = _acceptable(mentee_prefs, mentor_prefs)
-    starts = indptr[:-1].tolist()
-    ends = indptr[1:].tolist()
-    mentor_list = mentor_of.tolist()
-    rank_list = mentor_rank.tolist()
-    held: list[list[tuple[int, int]]] = [
-        [] for _ in capacity
-    ]  # max-heap by mentor rank: (-rank, mentee)
-    next_choice = starts[:]
-    free = list(range(n - 1, -1, -1))  # a stack; the result does not depend on proposal order
-    while free:
-        i = free.pop()
-        k = next_choice[i]
-        end = ends[i]
-        while k < end:
-            j = mentor_list[k]
-            rank = rank_list[k]
-            k += 1
-            heap = held[j]
-            if len(heap) < capacity[j]:
-                heapq.heappush(heap, (-rank, i))
-                break
-            if heap and -heap[0][0] > rank:
-                _, rejected = heapq.heapreplace(heap, (-rank, i))
-                free.append(rejected)
-                break
-        next_choice[i] = k
-    assignment = [-1] * n
-    for j, heap in enumerate(held):
-        for _, i in heap:
-            assignment[i] = j
-    return assignment
+    """The mentee-optimal stable matching; mentor index per mentee, -1 when unmatched.
+
+    A pair is acceptable only when each lists the other; a name listed twice in one list, an index
+    out of range or a negative capacity raises ValueError.
+    """
+    caps = _capacities(capacities, len(mentor_prefs))
+    pairs = acceptable_pairs(mentee_prefs, mentor_prefs)
+    return deferred_acceptance(pairs, caps).tolist()
 
 
 def blocking_pairs(
@@ -140,30 +242,37 @@ def blocking_pairs(
     prefers i to its worst mentee. Empty means the assignment is stable. O(ranked pairs)."""
     n, m = len(mentee_prefs), len(mentor_prefs)
     caps = _capacities(capacities, m)
-    assigned = np.asarray(assignment, dtype=np.int64)
-    if assigned.size != n:
+    try:
+        assigned = np.asarray(assignment, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("assignment must hold integer mentor indices") from None
+    if assigned.shape != (n,):
         raise ValueError(f"assignment has {assigned.size} entries for {n} mentees")
     if ((assigned < -1) | (assigned >= m)).any():
         raise ValueError("assignment refers to a mentor out of range")
-    indptr, mentor_of, mentee_rank, mentor_rank = _acceptable(mentee_prefs, mentor_prefs)
-    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    # Rank each mentee gives its own match (len(list) when unmatched: anything acceptable is better).
+    pairs = acceptable_pairs(mentee_prefs, mentor_prefs)
+    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(pairs.indptr))
+    mentor, mentee_rank, mentor_rank = pairs.mentor, pairs.mentee_rank, pairs.mentor_rank
+    # Rank each mentee gives its own match (beyond any list when unmatched).
     own = np.full(n, np.iinfo(np.int64).max)
-    is_own = mentor_of == assigned[owner]
+    is_own = mentor == assigned[owner]
     own[owner[is_own]] = mentee_rank[is_own]
-    # Worst held rank per mentor, and how many seats are used.
+    # Seats used and the worst held rank per mentor (among acceptable held pairs).
     load = np.bincount(assigned[assigned >= 0], minlength=m)
     worst = np.full(m, -1, dtype=np.int64)
-    np.maximum.at(worst, mentor_of[is_own], mentor_rank[is_own])
+    np.maximum.at(worst, mentor[is_own], mentor_rank[is_own])
     prefers = mentee_rank < own[owner]
-    free_seat = load[mentor_of] < caps[mentor_of]
-    better = mentor_rank < worst[mentor_of]
-    blocking = prefers & (free_seat | better) & (caps[mentor_of] > 0)
-    return list(zip(owner[blocking].tolist(), mentor_of[blocking].tolist(), strict=True))
+    open_seat = load[mentor] < caps[mentor]
+    better = mentor_rank < worst[mentor]
+    blocking = prefers & (open_seat | better)
+    return list(zip(owner[blocking].tolist(), mentor[blocking].tolist(), strict=True))
 
 
 def prefs_from_scores(scores: sp.spmatrix) -> tuple[list[list[int]], list[list[int]]]:
-    """Ranked lists from a mentees × mentors score matrix: higher score first, ties by index."""
+    """Ranked lists from a mentees × mentors score matrix: higher score first, ties by index.
+
+    Both sides list exactly the stored pairs, so every listed pair is acceptable to both.
+    """
     csr = sp.csr_matrix(scores)
     csr.sum_duplicates()
     n, m = csr.shape
@@ -171,10 +280,8 @@ def prefs_from_scores(scores: sp.spmatrix) -> tuple[list[list[int]], list[list[i
     rows, cols, vals = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
     by_mentee = np.lexsort((cols, -vals, rows))
     by_mentor = np.lexsort((rows, -vals, cols))
-    mentee_prefs: list[list[int]] = [[] for _ in range(n)]
-    for i, j in zip(rows[by_mentee].tolist(), cols[by_mentee].tolist(), strict=True):
-        mentee_prefs[i].append(j)
-    mentor_prefs: list[list[int]] = [[] for _ in range(m)]
-    for j, i in zip(cols[by_mentor].tolist(), rows[by_mentor].tolist(), strict=True):
-        mentor_prefs[j].append(i)
+    mentee_split = np.cumsum(np.bincount(rows, minlength=n))[:-1]
+    mentor_split = np.cumsum(np.bincount(cols, minlength=m))[:-1]
+    mentee_prefs = [a.tolist() for a in np.split(cols[by_mentee], mentee_split)] if n else []
+    mentor_prefs = [a.tolist() for a in np.split(rows[by_mentor], mentor_split)] if m else []
     return mentee_prefs, mentor_prefs

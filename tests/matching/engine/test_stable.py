@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentorbridge.matching.engine import blocking_pairs, prefs_from_scores, stable_match
+from mentorbridge.matching.engine.stable import acceptable_pairs, deferred_acceptance
 
 
 @st.composite
@@ -78,6 +80,35 @@ def test_stable_and_equal_to_the_peer(
     assert stable_match(mentee_prefs, mentor_prefs, capacities) == assignment
 
 
+@settings(max_examples=100, deadline=None)
+@given(instances())
+def test_rounds_and_the_sequential_finish_agree(
+    instance: tuple[list[list[int]], list[list[int]], list[int]],
+) -> None:
+    mentee_prefs, mentor_prefs, capacities = instance
+    pairs = acceptable_pairs(mentee_prefs, mentor_prefs)
+    caps = np.asarray(capacities, dtype=np.int64)
+    only_rounds = deferred_acceptance(pairs, caps, sequential_below=1)
+    only_loop = deferred_acceptance(pairs, caps, sequential_below=10**9)
+    assert only_rounds.tolist() == only_loop.tolist()
+    assert only_rounds.tolist() == stable_match(mentee_prefs, mentor_prefs, capacities)
+
+
+@pytest.mark.parametrize("sequential_below", [1, 64, 10**9])
+def test_a_larger_random_instance_equals_the_peer(sequential_below: int) -> None:
+    rng = np.random.default_rng(11)
+    n, m = 300, 40
+    mentee_prefs = [rng.permutation(m)[: rng.integers(1, 12)].tolist() for _ in range(n)]
+    mentor_prefs = [rng.permutation(n)[: rng.integers(20, 200)].tolist() for _ in range(m)]
+    capacities = rng.integers(0, 6, m).tolist()
+    pairs = acceptable_pairs(mentee_prefs, mentor_prefs)
+    got = deferred_acceptance(
+        pairs, np.asarray(capacities), sequential_below=sequential_below
+    ).tolist()
+    assert got == peer(mentee_prefs, mentor_prefs, capacities)
+    assert blocking_pairs(got, mentee_prefs, mentor_prefs, capacities) == []
+
+
 def test_blocking_pairs_finds_an_unstable_pair() -> None:
     mentee_prefs = [[0, 1], [0]]
     mentor_prefs = [[0, 1], [0]]
@@ -106,8 +137,12 @@ def test_edge_cases(mentee_prefs, mentor_prefs, capacities, expected) -> None:
 
 
 def test_duplicate_preferences_are_refused() -> None:
-    with pytest.raises(ValueError, match="twice"):
+    with pytest.raises(ValueError, match="mentee 0 ranks 0 twice"):
         stable_match([[0, 0]], [[0]], [1])
+    with pytest.raises(ValueError, match="mentor 1 ranks 2 twice"):
+        stable_match([[1], [1], [1]], [[], [0, 2, 1, 2]], [1, 1])
+    with pytest.raises(ValueError, match="integer"):
+        stable_match([["a"]], [[0]], [1])
     with pytest.raises(ValueError, match="non-negative"):
         stable_match([[0]], [[0]], [-1])
 
