@@ -19,6 +19,7 @@ from .scoring import (
     candidates,
     contributions,
     explain,
+    explain_pair,
     score_rows,
 )
 from .stable import blocking_pairs, prefs_from_scores, stable_match
@@ -35,6 +36,7 @@ __all__ = [
     "candidates",
     "contributions",
     "explain",
+    "explain_pair",
     "optimal_assign",
     "prefs_from_scores",
     "quality_report",

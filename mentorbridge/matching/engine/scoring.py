@@ -8,6 +8,7 @@ chunked: never a dense matrix of Python objects, only float blocks of `chunk` me
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -40,6 +41,20 @@ def _bool_matrix(sets: Sequence[set[int]], vocabulary: dict[int, int]) -> np.nda
             if col is not None:
                 matrix[row, col] = 1.0
     return matrix
+
+
+def _sparse_sets(sets: Sequence[set[int]], vocabulary: dict[int, int]) -> sp.csr_matrix:
+    """Rows of 0/1 over a vocabulary, sparse (a mentee targets a few of many institutions)."""
+    cols = [[vocabulary[v] for v in values if v in vocabulary] for values in sets]
+    lengths = np.fromiter(map(len, cols), dtype=np.int64, count=len(cols))
+    indices = np.fromiter(
+        (c for row in cols for c in sorted(row)), dtype=np.int64, count=int(lengths.sum())
+    )
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return sp.csr_matrix(
+        (np.ones(indices.size, dtype=np.float32), indices, indptr),
+        shape=(len(sets), max(len(vocabulary), 1)),
+    )
 
 
 def _vocabulary(*groups: Iterable[set[int]]) -> dict[int, int]:
@@ -76,6 +91,16 @@ class MentorIndex:
         self.institution_col = np.asarray(
             [self.vocab_institutions[v] for v in mentors.institution_ids], dtype=np.int64
         )
+        # Mentor j's institution as a one-hot column: targets (mentees × institutions) @ this
+        # gives the `programs` factor without a dense mentees × institutions × mentors product.
+        self.institution_onehot = sp.csr_matrix(
+            (
+                np.ones(self.size, dtype=np.float32),
+                (self.institution_col, np.arange(self.size)),
+            ),
+            shape=(len(self.vocab_institutions), self.size),
+        )
+        self.stage = np.asarray(mentors.stage_order, dtype=np.int64)
         self.vectorizer, self.text = _tfidf(mentors.texts)
 
 
@@ -114,7 +139,8 @@ class MenteeRows:
             dtype=np.int64,
         )
         # Target programs as a mentees × (mentors' institutions) 0/1 matrix: one gather per block.
-        self.targets = _bool_matrix(mentees.target_institutions, index.vocab_institutions)
+        self.targets = _sparse_sets(mentees.target_institutions, index.vocab_institutions)
+        self.stage = np.asarray(mentees.stage_order, dtype=np.int64)
         self.any_preference = (
             (self.same_gender > 0)  # includes the hard ones (2), which also exclude pairs
             | (self.shared_background > 0)
@@ -192,10 +218,20 @@ def _set_table(
     """
     if sizes is None:
         sizes = rows.sum(axis=1)
-    keyed = np.hstack([rows, np.asarray(sizes, dtype=np.float32)[:, None]])
-    distinct, code = np.unique(keyed, axis=0, return_inverse=True)
-    shared = distinct[:, :-1] @ mentors.T
-    wanted = distinct[:, -1:]
+    sizes = np.asarray(sizes, dtype=np.float32)
+    # Distinct (set, size) rows, found on bit-packed bytes: sorting n short keys, not n float rows.
+    keyed = np.ascontiguousarray(
+        np.hstack(
+            [
+                np.packbits(rows > 0, axis=1),
+                sizes.astype(np.uint32).view(np.uint8).reshape(-1, 4),
+            ]
+        )
+    )
+    keys = keyed.view(np.dtype((np.void, keyed.shape[1]))).ravel()
+    _, first, code = np.unique(keys, return_index=True, return_inverse=True)
+    shared = rows[first] @ mentors.T
+    wanted = sizes[first][:, None]
     return code.ravel(), np.asarray(factor(shared, wanted), dtype=np.float32)
 
 
@@ -256,18 +292,20 @@ def _preferences(
 
 
 def factor_block(
-    index: MentorIndex, e: MenteeRows, rows: np.ndarray
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray, *, min_stage_gap: int | None = None
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Every factor for mentees `rows` × all mentors (float32), and the eligibility mask."""
     shape = (len(rows), index.size)
     factors: dict[str, np.ndarray] = {}
     factors["interests"] = e.interest_table[e.interest_code[rows]]
     factors["topics"] = e.topic_table[e.topic_code[rows]]
-    factors["programs"] = e.targets[rows][:, index.institution_col]
+    factors["programs"] = (e.targets[rows] @ index.institution_onehot).toarray()
     factors["region"] = e.region_table[e.region_code[rows]]
     factors["time_zone"] = e.time_zone_table[e.offset_code[rows]]
     factors["language"] = e.language_table[e.language_code[rows]]
     factors["concordance"], eligible = _preferences(index, e, rows, factors["region"])
+    if min_stage_gap is not None:
+        eligible &= _stage_mask(index, e, rows, min_stage_gap) > 0
     factors["meeting"] = e.meeting_table[e.format_code[rows]]
     if e.text is not None and index.text is not None:
         similarity = e.text[rows] @ index.text
@@ -295,44 +333,133 @@ def _score(factors: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndar
     return total
 
 
-def _fast_scores(
-    index: MentorIndex, e: MenteeRows, rows: np.ndarray, w: dict[str, float], scratch: np.ndarray
-) -> np.ndarray:
-    """The same scores as `score_rows`, without keeping each factor: every table-based factor is
-    gathered into one scratch buffer and added, so a block allocates two arrays, not ten."""
-    total = np.full((len(rows), index.size), FLOOR, dtype=np.float32)
-    scratch = scratch[: len(rows)]
-    tables = [
-        ("interests", e.interest_table, e.interest_code),
-        ("topics", e.topic_table, e.topic_code),
-        ("region", e.region_table, e.region_code),
-        ("time_zone", e.time_zone_table, e.offset_code),
-        ("language", e.language_table, e.language_code),
-        ("meeting", e.meeting_table, e.format_code),
-    ]
-    for name, table, code in tables:
-        if w[name]:
-            np.take(table, code[rows], axis=0, out=scratch)
-            scratch *= np.float32((1 - FLOOR) * w[name])
-            total += scratch
-    if w["programs"] and e.targets.any():
-        np.take(e.targets[rows], index.institution_col, axis=1, out=scratch)
-        scratch *= np.float32((1 - FLOOR) * w["programs"])
-        total += scratch
-    if w["text"] and e.text is not None and index.text is not None:
-        np.matmul(e.text[rows], index.text, out=scratch)
-        scratch *= 2.5
-        np.clip(scratch, 0, 1, out=scratch)
-        scratch *= np.float32((1 - FLOOR) * w["text"])
-        total += scratch
-    # Preferences and hard constraints: only for the mentees who stated one.
-    preferring = np.flatnonzero(e.any_preference[rows])
-    if preferring.size:
-        sub = rows[preferring]
-        concordance, eligible = _preferences(index, e, sub, e.region_table[e.region_code[sub]])
+class _Linear:
+    """Every factor but text as one sparse matrix (mentees × table rows) times one dense stack of
+    weighted tables (table rows × mentors): a block's sum of those factors is then a single sparse ×
+    dense product, which writes each output row once while it sits in cache.
+
+    Table factors (a value per distinct mentee set or attribute) take one row each; `programs` is
+    one row per mentor institution the mentee targets; `concordance` is one row per stated
+    preference, weighted 1 / (number of preferences stated), as in `_preferences`.
+    """
+
+    def __init__(self, index: MentorIndex, e: MenteeRows, w: dict[str, float]) -> None:
+        tables: list[np.ndarray] = []
+        entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (mentee, row, weight)
+        height = 0
+
+        def add(table: np.ndarray, mentees: np.ndarray, rows: np.ndarray, weight: Any) -> None:
+            nonlocal height
+            tables.append(np.asarray(table, dtype=np.float32))
+            entries.append(
+                (
+                    mentees,
+                    np.asarray(rows, dtype=np.int64) + height,
+                    np.broadcast_to(weight, mentees.shape),
+                )
+            )
+            height += tables[-1].shape[0]
+
+        everyone = np.arange(e.size)
+        for name, table, code in [
+            ("interests", e.interest_table, e.interest_code),
+            ("topics", e.topic_table, e.topic_code),
+            ("region", e.region_table, e.region_code),
+            ("time_zone", e.time_zone_table, e.offset_code),
+            ("language", e.language_table, e.language_code),
+            ("meeting", e.meeting_table, e.format_code),
+        ]:
+            if w[name]:
+                add(table, everyone, code, (1 - FLOOR) * w[name])
+        if w["programs"] and e.targets.nnz:
+            targets = e.targets.tocoo()
+            add(
+                (np.arange(index.institution_onehot.shape[0])[:, None] == index.institution_col)
+                if index.size
+                else np.zeros((1, 0)),
+                targets.row.astype(np.int64),
+                targets.col,
+                (1 - FLOOR) * w["programs"],
+            )
         if w["concordance"]:
-            total[preferring] += np.float32((1 - FLOOR) * w["concordance"]) * concordance
-        total[preferring] = np.where(eligible, total[preferring], -np.inf)
+            self._concordance(index, e, (1 - FLOOR) * w["concordance"], add)
+        self.table = np.vstack(tables) if tables else np.zeros((1, index.size), dtype=np.float32)
+        mentees = np.concatenate([x[0] for x in entries]) if entries else np.zeros(0, np.int64)
+        self.onehot = sp.csr_matrix(
+            (
+                np.concatenate([x[2] for x in entries]).astype(np.float32)
+                if entries
+                else np.zeros(0, np.float32),
+                (mentees, np.concatenate([x[1] for x in entries]) if entries else mentees),
+            ),
+            shape=(e.size, self.table.shape[0]),
+        )
+
+    @staticmethod
+    def _concordance(index: MentorIndex, e: MenteeRows, weight: float, add: Any) -> None:
+        stated = (
+            (e.same_gender > 0).astype(np.int64)
+            + (e.shared_background > 0)
+            + (e.institution_pref > 0)
+            + (e.language_required != -1)
+            + e.same_region
+        )
+        share = weight / np.maximum(stated, 1)
+
+        def per_value(asked: np.ndarray, values: np.ndarray, row: Any) -> None:
+            who = np.flatnonzero(asked)
+            if who.size:
+                distinct, code = np.unique(values[who], return_inverse=True)
+                add(np.stack([row(v) for v in distinct]), who, code.ravel(), share[who])
+
+        per_value(e.same_gender > 0, e.gender, lambda g: (index.gender == g) & (g > 0))
+        per_value(e.shared_background > 0, e.background, lambda b: (index.background & b) > 0)
+        per_value(e.institution_pref == 1, e.institution, lambda inst: index.institution == inst)
+        per_value(e.institution_pref == 2, e.institution, lambda inst: index.institution != inst)
+        # A required language no mentor speaks (-2) is stated but met by nobody: no row.
+        per_value(
+            e.language_required >= 0, e.language_required, lambda lang: index.languages[:, lang] > 0
+        )
+        per_value(e.same_region, e.region_code, lambda code: e.region_table[code] > 0)
+
+
+def _hard_constraints(
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray, total: np.ndarray
+) -> None:
+    """-inf where a mentee insists on a preference the mentor does not meet (rows are few)."""
+    for r in np.flatnonzero((e.same_gender[rows] == 2) | (e.shared_background[rows] == 2)):
+        i = rows[r]
+        allowed = np.ones(index.size, dtype=bool)
+        if e.same_gender[i] == 2:
+            allowed &= (index.gender == e.gender[i]) & (e.gender[i] > 0)
+        if e.shared_background[i] == 2:
+            allowed &= (index.background & e.background[i]) > 0
+        total[r, ~allowed] = -np.inf
+
+
+def _fast_scores(
+    index: MentorIndex,
+    e: MenteeRows,
+    start: int,
+    stop: int,
+    w: dict[str, float],
+    linear: _Linear,
+    min_stage_gap: int | None,
+) -> np.ndarray:
+    """The same scores as `score_rows` for mentees start..stop (-inf where not eligible), without
+    keeping each factor."""
+    rows = np.arange(start, stop)
+    total = linear.onehot[start:stop] @ linear.table
+    total += np.float32(FLOOR)
+    if w["text"] and e.text is not None and index.text is not None:
+        similarity = e.text[start:stop] @ index.text
+        similarity *= 2.5
+        np.clip(similarity, 0, 1, out=similarity)
+        similarity *= np.float32((1 - FLOOR) * w["text"])
+        total += similarity
+    _hard_constraints(index, e, rows, total)
+    if min_stage_gap is not None:
+        total[_stage_mask(index, e, rows, min_stage_gap) == 0] = -np.inf
     for r, member in enumerate(e.member[rows].tolist()):
         col = index.column_of_member.get(member)
         if col is not None:
@@ -340,11 +467,23 @@ def _fast_scores(
     return total
 
 
+def _stage_mask(index: MentorIndex, e: MenteeRows, rows: np.ndarray, gap: int) -> np.ndarray:
+    """1 where the mentor is at least `gap` rungs above the mentee on the training ladder."""
+    stages, code = np.unique(e.stage[rows], return_inverse=True)
+    table = (index.stage[None, :] - stages[:, None] >= gap).astype(np.int8)
+    return table[code.ravel()]
+
+
 def score_rows(
-    index: MentorIndex, mentees: MenteeRows, rows: np.ndarray, weights: dict[str, float]
+    index: MentorIndex,
+    mentees: MenteeRows,
+    rows: np.ndarray,
+    weights: dict[str, float],
+    *,
+    min_stage_gap: int | None = None,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Scores of mentees `rows` × all mentors (-inf where not eligible) and the factors behind them."""
-    factors, eligible = factor_block(index, mentees, rows)
+    factors, eligible = factor_block(index, mentees, rows, min_stage_gap=min_stage_gap)
     return np.where(eligible, _score(factors, weights), -np.inf), factors
 
 
@@ -378,6 +517,15 @@ def explain(
     return contributions(factors, 0, 0, weights)
 
 
+def explain_pair(
+    index: MentorIndex, mentees: MenteeRows, i: int, j: int, weights: dict[str, float]
+) -> list[tuple[str, float]]:
+    """Contributions for mentee row i and mentor j scored as in a batch run on this pool (the same
+    text model, the same tables): they sum to the score `candidates` stored for the pair."""
+    _, factors = score_rows(index, mentees, np.asarray([i]), weights)
+    return contributions(factors, 0, j, weights)
+
+
 def _row(people: People, k: int) -> People:
     return People(**{name: [values[k]] for name, values in vars(people).items()})
 
@@ -390,9 +538,16 @@ def candidates(
     seats: np.ndarray,
     k: int,
     forbidden: set[tuple[int, int]] | None = None,
+    min_stage_gap: int | None = None,
     chunk: int = 1000,
 ) -> sp.csr_matrix:
-    """Sparse mentees × mentors scores of eligible pairs: each mentee's top-k and each mentor's top-k."""
+    """Sparse mentees × mentors scores of eligible pairs: each mentee's top-k and each mentor's top-k.
+
+    Eligible: the mentor has a seat (`seats` > 0), is not the mentee, the pair is not `forbidden`
+    ((mentee row, mentor column) pairs), the mentee's insisted-on preferences hold, and, when
+    `min_stage_gap` is given, the mentor's `stage_order` is at least that many rungs above the
+    mentee's. Stored scores are those of `score_rows` (float32 precision), always > 0.
+    """
     n, m = rows_e.size, index.size
     if n == 0 or m == 0:
         return sp.csr_matrix((n, m), dtype=np.float64)
@@ -403,42 +558,30 @@ def candidates(
         forbidden_by_row.setdefault(a, []).append(b)
 
     w = _weights(weights)
+    linear = _Linear(index, rows_e, w)
 
-    def block(
-        start: int,
-    ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    best_mentees = _TopPerMentor(n, m, k)
+    closed = ~open_mentor
+
+    def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows = np.arange(start, min(start + chunk, n))
-        scores = _fast_scores(index, rows_e, rows, w, np.empty((len(rows), m), dtype=np.float32))
-        scores[:, ~open_mentor] = -np.inf
+        scores = _fast_scores(index, rows_e, start, start + rows.size, w, linear, min_stage_gap)
+        if closed.any():
+            scores[:, closed] = -np.inf
         for a, cols in forbidden_by_row.items():
             if start <= a < start + len(rows):
                 scores[a - start, cols] = -np.inf
         top = np.argpartition(scores, m - kk, axis=1)[:, m - kk :]
         values = np.take_along_axis(scores, top, axis=1)
         ok = np.isfinite(values)
-        mine = (np.broadcast_to(rows[:, None], top.shape)[ok], top[ok], values[ok])
-        # Each mentor's best mentees in this block, so a mentor everyone ranks low still gets
-        # candidates; the blocks' lists are merged below.
-        km = min(k, len(rows))
-        columns = np.ascontiguousarray(scores.T)  # mentor-major, for a fast partition per mentor
-        best = np.argpartition(columns, len(rows) - km, axis=1)[:, len(rows) - km :]
-        return mine, np.take_along_axis(columns, best, axis=1).T, rows[best].T
+        best_mentees.offer(scores, start)
+        return np.broadcast_to(rows[:, None], top.shape)[ok], top[ok], values[ok]
 
-    # NumPy releases the GIL in the heavy loops, so blocks score in parallel threads.
+    # NumPy and SciPy release the GIL in the heavy loops, so blocks score in parallel threads.
     workers = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(block, range(0, n, chunk)))
-    picked = [r[0] for r in results]
-    merged_val = np.vstack([r[1] for r in results])
-    merged_row = np.vstack([r[2] for r in results])
-    km = min(k, merged_val.shape[0])
-    keep = np.argpartition(-merged_val, km - 1, axis=0)[:km]
-    best_val = np.take_along_axis(merged_val, keep, axis=0)
-    best_row = np.take_along_axis(merged_row, keep, axis=0)
-    ok = np.isfinite(best_val)
-    picked.append(
-        (best_row[ok], np.broadcast_to(np.arange(m)[None, :], ok.shape)[ok], best_val[ok])
-    )
+        picked = list(pool.map(block, range(0, n, chunk)))
+    picked.append(best_mentees.result())
     rows_all = np.concatenate([p[0] for p in picked])
     cols_all = np.concatenate([p[1] for p in picked])
     vals_all = np.concatenate([p[2] for p in picked])
@@ -446,6 +589,92 @@ def candidates(
     keys = rows_all * m + cols_all
     _, first = np.unique(keys, return_index=True)
     return sp.csr_matrix((vals_all[first], (rows_all[first], cols_all[first])), shape=(n, m))
+
+
+def _mentor_major_order(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, row_bits: int, col_bits: int
+) -> np.ndarray:
+    """Order of entries by mentor, then score descending, then mentee index.
+
+    A positive float32 below 2 has its bit pattern below 2**30 and sorts like the number, so when
+    mentor and mentee indices fit the remaining 34 bits the three keys pack into one uint64 and a
+    plain sort does; otherwise a three-key lexsort.
+    """
+    if row_bits + col_bits <= 34 and (vals.size == 0 or float(vals.max()) < 2.0):
+        bits = vals.astype(np.float32).view(np.uint32).astype(np.uint64)
+        key = (cols.astype(np.uint64) << np.uint64(30 + row_bits)) | (
+            ((np.uint64(2**30 - 1) - bits) << np.uint64(row_bits)) | rows.astype(np.uint64)
+        )
+        return np.argsort(key)
+    return np.lexsort((rows, -vals, cols))
+
+
+class _TopPerMentor:
+    """Each mentor's k best mentees, by score then lower mentee index, over blocks of scores that
+    arrive in any order (threads).
+
+    Each mentor has a threshold, the (score, mentee) of its k-th best so far: a block hands over
+    only the entries that beat it, which after the first blocks is a small share. The final choice
+    does not depend on the order the blocks arrived in: an entry is left out only when k entries
+    already held beat it.
+    """
+
+    def __init__(self, n: int, m: int, k: int) -> None:
+        self.m, self.k = m, k
+        self.score = np.zeros(m, dtype=np.float32)  # eligible scores are > 0
+        self.mentee = np.zeros(m, dtype=np.int64)  # on equal scores, lower mentee indices win
+        self.pool: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.pooled = 0
+        self.lock = threading.Lock()
+        self.row_bits, self.col_bits = int(n).bit_length(), int(m).bit_length()
+
+    def offer(self, scores: np.ndarray, start: int) -> None:
+        with self.lock:  # a consistent (score, mentee) pair per mentor
+            score, mentee = self.score.copy(), self.mentee.copy()
+        at_least = scores >= score[None, :]
+        if np.count_nonzero(at_least) <= 4 * self.k * self.m:
+            r, c = np.divmod(np.flatnonzero(at_least), self.m)
+            wins = (scores[r, c] > score[c]) | (r + start < mentee[c])
+            r, c = r[wins], c[wins]
+            uninformative = False
+        else:
+            # Thresholds not yet informative: this block's k-th best score per mentor bounds what
+            # can matter; ties with it are kept (at most this block) and sorted out below.
+            uninformative = True
+            km = min(self.k, scores.shape[0])
+            columns = np.partition(scores.T, scores.shape[0] - km, axis=1)
+            kth = columns[:, scores.shape[0] - km]
+            r, c = np.divmod(
+                np.flatnonzero((scores >= np.maximum(kth, score)[None, :]) & (scores > 0)), self.m
+            )
+        found = (r + start, c, scores[r, c])
+        with self.lock:
+            self.pool.append(found)
+            self.pooled += r.size
+            if uninformative or self.pooled > 8 * self.k * self.m:
+                self._compress()
+
+    def _compress(self) -> None:
+        """Keep each mentor's k best entries and raise its threshold to the k-th."""
+        rows = np.concatenate([p[0] for p in self.pool])
+        cols = np.concatenate([p[1] for p in self.pool])
+        vals = np.concatenate([p[2] for p in self.pool])
+        order = _mentor_major_order(rows, cols, vals, self.row_bits, self.col_bits)
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        place = np.arange(cols.size) - np.searchsorted(cols, cols)
+        keep = place < self.k
+        self.pool = [(rows[keep], cols[keep], vals[keep])]
+        self.pooled = int(keep.sum())
+        kth = place == self.k - 1
+        self.score[cols[kth]] = vals[kth]
+        self.mentee[cols[kth]] = rows[kth]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not self.pool:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float32)
+        self._compress()
+        return self.pool[0]
 
 
 def scale_rows(matrix: sp.csr_matrix, factors: np.ndarray) -> sp.csr_matrix:
