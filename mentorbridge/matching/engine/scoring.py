@@ -1,8 +1,13 @@
 """Explainable compatibility scoring: plain tables in, scores and candidate pairs out.
 
 A score is a weighted sum of named factors, each in [0, 1] (described in docs/matching.md); hard
-constraints (self, a preference the mentee insists on) exclude a pair. Work is vectorised and
-chunked: never a dense matrix of Python objects, only float blocks of `chunk` mentees × mentors.
+constraints (no seat, self, forbidden pairs, the stage rule, a preference the mentee insists on)
+exclude a pair. Work is vectorised and chunked: never a dense matrix of Python objects, only float32
+blocks of `chunk` mentees × mentors, two at a time.
+
+Two paths compute the same scores: `score_rows` keeps every factor (for explanations), and
+`candidates` sums them in one sparse × dense product per block (for whole pools); the tests hold
+them equal.
 """
 
 from __future__ import annotations
