@@ -139,3 +139,16 @@ def test_bad_input_is_refused(scores: object, capacities: list[int], message: st
 def test_an_unknown_objective_is_refused() -> None:
     with pytest.raises(ValueError, match="objective"):
         optimal_assign(sp.csr_matrix((1, 1)), [1], objective="fastest")
+
+
+@pytest.mark.parametrize("objective", ["total", "coverage", "maximin"])
+def test_ties_are_broken_the_same_way_every_time(objective: str) -> None:
+    # Many equal scores: several optimal assignments exist, the engine must always pick one.
+    rng = np.random.default_rng(5)
+    dense = rng.choice([0.0, 0.5, 0.5, 1.0], size=(40, 8))
+    capacities = rng.integers(0, 4, 8).tolist()
+    first = optimal_assign(sp.csr_matrix(dense), capacities, objective=objective)
+    check_feasible(sp.csr_matrix(dense), capacities, first)
+    for _ in range(3):
+        again = optimal_assign(sp.coo_matrix(dense), capacities, objective=objective)
+        assert again.tolist() == first.tolist()
