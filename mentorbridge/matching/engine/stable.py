@@ -26,8 +26,13 @@ def _flat(prefs: Sequence[Sequence[int]], bound: int, side: str) -> tuple[np.nda
         entries = np.fromiter(
             itertools.chain.from_iterable(prefs), dtype=np.int64, count=int(lengths.sum())
         )
+        # fromiter truncates 0.7 to 0 and reads "1" as 1; a Python sum stays an integer only
+        # when every entry is one (and raises on text), at a fraction of a type check's cost.
+        total = sum(itertools.chain.from_iterable(prefs))
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"every {side} preference list must hold integer indices") from None
+        total = None
+    if not isinstance(total, int | np.integer):
+        raise ValueError(f"every {side} preference list must hold integer indices")
     if entries.size and (entries.min() < 0 or entries.max() >= bound):
         k = int(np.flatnonzero((entries < 0) | (entries >= bound))[0])
         who = int(np.searchsorted(np.cumsum(lengths), k, side="right"))

@@ -141,8 +141,11 @@ def test_duplicate_preferences_are_refused() -> None:
         stable_match([[0, 0]], [[0]], [1])
     with pytest.raises(ValueError, match="mentor 1 ranks 2 twice"):
         stable_match([[1], [1], [1]], [[], [0, 2, 1, 2]], [1, 1])
-    with pytest.raises(ValueError, match="integer"):
-        stable_match([["a"]], [[0]], [1])
+    for not_an_index in ("a", "0", 0.7, 1.0, None):
+        with pytest.raises(ValueError, match="integer"):
+            stable_match([[not_an_index]], [[0]], [1])  # type: ignore[list-item]
+        with pytest.raises(ValueError, match="integer"):
+            blocking_pairs([-1], [[0]], [[not_an_index]], [1])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="non-negative"):
         stable_match([[0]], [[0]], [-1])
 
