@@ -138,11 +138,14 @@ def deferred_acceptance(
     end = pairs.indptr[1:]
     free = np.flatnonzero(next_pair < end)
     width = n + 1
+    is_touched = np.zeros(m, dtype=bool)
     while free.size >= max(sequential_below, 1):
         k = next_pair[free]
         next_pair[free] += 1
         j = mentor[k]
-        touched = np.unique(j)
+        is_touched[j] = True  # a mask over mentors beats hashing the proposals to find them
+        touched = np.flatnonzero(is_touched)
+        is_touched[touched] = False
         c = caps[touched]
         block = np.cumsum(c) - c
         seats = np.repeat(seat_start[touched] - block, c) + np.arange(int(c.sum()))
@@ -158,8 +161,10 @@ def deferred_acceptance(
             pool_mentor[order],
             pool_rank[order],
         )
-        first = np.searchsorted(pool_mentor, pool_mentor)
-        place = np.arange(pool_mentor.size) - first
+        starts = np.flatnonzero(np.diff(pool_mentor, prepend=-1))
+        place = np.arange(pool_mentor.size) - np.repeat(
+            starts, np.diff(starts, append=pool_mentor.size)
+        )
         keep = place < caps[pool_mentor]
         seat_mentee[seats] = -1
         dest = seat_start[pool_mentor[keep]] + place[keep]
