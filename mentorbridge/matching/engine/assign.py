@@ -154,22 +154,118 @@ def assign(scores: sp.spmatrix, capacities: Sequence[int], *, objective: str) ->
     return optimal_assign(scores, capacities, objective=objective)
 
 
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """Scores as the integer weights the flow optimises (at least 1 for any stored pair)."""
+    return np.maximum(np.rint(values * SCALE).astype(np.int64), 1)
+
+
+def _residual_potentials(
+    n: int,
+    m: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weight: np.ndarray,
+    caps: np.ndarray,
+    assignment: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Integer duals (u per mentee, v per mentor) of an optimal "total" assignment on these pairs:
+    shortest-path distances in the residual network of the flow `_solve` builds (Bellman-Ford,
+    one vectorised relaxation of every arc per pass). None when some node cannot be reached;
+    the caller checks the duals either way."""
+    source, sink = n + m, n + m + 1
+    used = assignment[rows] == cols
+    load = np.bincount(assignment[assignment >= 0], minlength=m)
+    unmatched = assignment < 0
+    mentees, mentors = np.arange(n), n + np.arange(m)
+    arcs = [
+        # An unused pair can still be taken (cost −w); a used one can be given back (+w).
+        (
+            np.where(used, n + cols, rows),
+            np.where(used, rows, n + cols),
+            np.where(used, weight, -weight),
+        ),
+        (np.where(unmatched, source, mentees), np.where(unmatched, mentees, source), np.zeros(n)),
+        (
+            mentors[load < caps],
+            np.full(int((load < caps).sum()), sink),
+            np.zeros(int((load < caps).sum())),
+        ),
+        (np.full(int((load > 0).sum()), sink), mentors[load > 0], np.zeros(int((load > 0).sum()))),
+    ]
+    if not unmatched.all():
+        arcs.append((np.array([source]), np.array([sink]), np.zeros(1)))
+    if unmatched.any():  # the bypass carries the unmatched: it can carry less
+        arcs.append((np.array([sink]), np.array([source]), np.zeros(1)))
+    tails = np.concatenate([a[0] for a in arcs]).astype(np.int64)
+    heads = np.concatenate([a[1] for a in arcs]).astype(np.int64)
+    costs = np.concatenate([a[2] for a in arcs]).astype(np.int64)
+    order = np.argsort(heads, kind="stable")
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    targets, starts = np.unique(heads, return_index=True)
+    unreached = np.iinfo(np.int64).max // 4
+    distance = np.full(n + m + 2, unreached, dtype=np.int64)
+    distance[source] = 0
+    for _ in range(n + m + 2):
+        via = np.where(distance[tails] < unreached, distance[tails] + costs, unreached)
+        best = np.minimum(distance[targets], np.minimum.reduceat(via, starts))
+        if (best == distance[targets]).all():
+            break
+        distance[targets] = best
+    else:
+        return None  # a negative cycle: the assignment was not optimal
+    if distance[sink] >= unreached and unmatched.all():
+        distance[sink] = 0  # no seat anywhere: nothing reaches the sink, and nothing needs to
+    if (distance[:n] >= unreached).any() or distance[sink] >= unreached:
+        return None
+    u = distance[:n] - distance[sink]
+    # A mentor no path reaches, or one with no mentee (its distance may exceed the sink's), keeps
+    # a seat free: its dual is 0, and its pairs stay covered since u_i ≥ w + d(j) − d(sink) > w.
+    v = np.maximum(distance[sink] - np.minimum(distance[n : n + m], unreached), 0)
+    # A mentor without seats costs nothing in the dual value, whatever its v: cover its pairs.
+    v[caps == 0] = int(weight.max()) if weight.size else 0
+    return u, v
+
+
+def _certify(
+    u: np.ndarray,
+    v: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weight: np.ndarray,
+    caps: np.ndarray,
+    assignment: np.ndarray,
+    all_weights: np.ndarray,
+) -> bool:
+    """Weak LP duality, in integers: (u, v) ≥ 0 cover every kept pair and the dual value equals the
+    assignment's value, so no assignment on these pairs is better."""
+    matched = np.flatnonzero(assignment >= 0)
+    value = int(all_weights[matched, assignment[matched]].sum())
+    return bool(
+        (u >= 0).all()
+        and (v >= 0).all()
+        and (u[rows] + v[cols] >= weight).all()
+        and int(u.sum()) + int((caps * v).sum()) == value
+    )
+
+
 def optimal_assign_pruned(
     dense: np.ndarray, capacities: Sequence[int], *, k: int = 20, max_rounds: int = 10
 ) -> tuple[np.ndarray, dict[str, float]]:
     """The "total" optimum of a dense score matrix (0 = not allowed), solved on a pruned graph.
 
     Each mentee keeps its top-k mentors and each mentor its top-(k × seats) mentees. The result is
-    then certified: the LP duals (u, v) of the pruned problem must satisfy u_i + v_j ≥ score for
-    every pair of the *dense* matrix. A pair that violates it could improve the optimum, so it is
-    added and the problem solved again; when none does, the pruned optimum is the global optimum
-    (LP duality; the assignment LP has integral optima).
+    then certified with LP duals (u, v) of the pruned problem, read off the optimal flow (shortest
+    paths in its residual network; an LP solve if that fails): u_i + v_j ≥ score must hold for every
+    pair of the *dense* matrix. A pair that violates it could improve the optimum, so it is added
+    and the problem solved again; when none does, the pruned optimum is the global optimum (LP
+    duality; the assignment LP has integral optima). Scores are compared as the flow sees them,
+    scaled by SCALE and rounded.
     """
-    from scipy.optimize import linprog
-
     scores = np.asarray(dense, dtype=np.float64)
     n, m = scores.shape
     caps = np.asarray(capacities, dtype=np.int64)
+    allowed = scores > 0
+    weights = np.where(allowed, _scaled(scores), 0)
     keep = np.zeros((n, m), dtype=bool)
     kk = min(k, m)
     if kk:
@@ -179,34 +275,21 @@ def optimal_assign_pruned(
         kj = int(min(n, k * max(int(caps[j]), 1)))
         if kj:
             keep[np.argpartition(-scores[:, j], kj - 1)[:kj], j] = True
-    keep &= scores > 0
+    keep &= allowed
     rounds = 0
+    method = "flow"
     while True:
         rounds += 1
         rows, cols = np.nonzero(keep)
         pruned = sp.csr_matrix((scores[rows, cols], (rows, cols)), shape=(n, m))
         assignment = optimal_assign(pruned, caps.tolist(), objective="total")
-        # Duals of the pruned LP: max w·x, Σ_j x_ij ≤ 1, Σ_i x_ij ≤ c_j, 0 ≤ x ≤ 1.
-        a_ub = sp.vstack(
-            [
-                sp.csr_matrix(
-                    (np.ones(rows.size), (rows, np.arange(rows.size))), shape=(n, rows.size)
-                ),
-                sp.csr_matrix(
-                    (np.ones(rows.size), (cols, np.arange(rows.size))), shape=(m, rows.size)
-                ),
-            ]
-        )
-        lp = linprog(
-            -scores[rows, cols],
-            A_ub=a_ub,
-            b_ub=np.concatenate([np.ones(n), caps.astype(float)]),
-            bounds=(0, 1),
-            method="highs",
-        )
-        duals = -lp.ineqlin.marginals
-        u, v = duals[:n], duals[n:]
-        violated = (scores > u[:, None] + v[None, :] + 1e-7) & (scores > 0) & ~keep
+        weight = weights[rows, cols]
+        duals = _residual_potentials(n, m, rows, cols, weight, caps, assignment)
+        if duals is None or not _certify(*duals, rows, cols, weight, caps, assignment, weights):
+            method = "lp"
+            duals = _lp_duals(n, m, rows, cols, weight, caps)
+        u, v = duals
+        violated = (weights > u[:, None] + v[None, :]) & allowed & ~keep
         if not violated.any() or rounds >= max_rounds:
             break
         keep |= violated
@@ -214,4 +297,29 @@ def optimal_assign_pruned(
         "rounds": rounds,
         "pairs_kept": int(keep.sum()),
         "certified": not violated.any(),
+        "duals": method,
     }
+
+
+def _lp_duals(
+    n: int, m: int, rows: np.ndarray, cols: np.ndarray, weight: np.ndarray, caps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Duals of max w·x, Σ_j x_ij ≤ 1, Σ_i x_ij ≤ c_j, 0 ≤ x ≤ 1 by HiGHS (slower fallback)."""
+    from scipy.optimize import linprog
+
+    a_ub = sp.vstack(
+        [
+            sp.csr_matrix((np.ones(rows.size), (rows, np.arange(rows.size))), shape=(n, rows.size)),
+            sp.csr_matrix((np.ones(rows.size), (cols, np.arange(rows.size))), shape=(m, rows.size)),
+        ]
+    )
+    lp = linprog(
+        -weight.astype(np.float64),
+        A_ub=a_ub,
+        b_ub=np.concatenate([np.ones(n), caps.astype(float)]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    duals = -lp.ineqlin.marginals
+    # Weights are integers, so a real violation is at least 1; half a unit absorbs solver noise.
+    return duals[:n] + 0.25, duals[n:] + 0.25

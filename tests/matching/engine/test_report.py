@@ -56,7 +56,7 @@ def test_the_pruned_optimum_is_certified_and_equals_the_dense_one(k: int) -> Non
     dense[rng.random((n, m)) < 0.1] = 0.0
     capacities = rng.integers(1, 4, m)
     assignment, info = optimal_assign_pruned(dense, capacities, k=k)
-    assert info["certified"]
+    assert info["certified"] and info["duals"] == "flow"
     slots = np.repeat(np.arange(m), capacities)
     padded = np.hstack([dense[:, slots], np.zeros((n, n))])  # zero columns: stay unmatched
     r, c = linear_sum_assignment(padded, maximize=True)
@@ -69,3 +69,35 @@ def test_the_pruned_optimum_is_certified_and_equals_the_dense_one(k: int) -> Non
     assert dense[matched, assignment[matched]].sum() == pytest.approx(
         dense[np.flatnonzero(full >= 0), full[full >= 0]].sum(), abs=1e-4
     )
+
+
+def test_the_lp_certifies_when_the_flow_duals_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    module = sys.modules["mentorbridge.matching.engine.assign"]
+    monkeypatch.setattr(module, "_residual_potentials", lambda *args: None)
+    rng = np.random.default_rng(9)
+    dense = rng.random((30, 6)) + np.linspace(0.5, 0.0, 6)[None, :]
+    capacities = np.full(6, 2)
+    assignment, info = optimal_assign_pruned(dense, capacities, k=1)
+    assert info["certified"] and info["duals"] == "lp"
+    full = optimal_assign(sp.csr_matrix(dense), capacities.tolist(), objective="total")
+    matched = np.flatnonzero(assignment >= 0)
+    assert dense[matched, assignment[matched]].sum() == pytest.approx(
+        dense[np.flatnonzero(full >= 0), full[full >= 0]].sum(), abs=1e-4
+    )
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_flow_duals_certify_small_random_instances(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    n, m = int(rng.integers(1, 25)), int(rng.integers(1, 7))
+    dense = np.where(rng.random((n, m)) < 0.7, rng.choice([0.2, 0.5, 0.9, 1.0], (n, m)), 0.0)
+    capacities = rng.integers(0, 6, m)  # from no seats at all to more seats than mentees
+    assignment, info = optimal_assign_pruned(dense, capacities, k=int(rng.integers(1, 4)))
+    assert info["certified"] and info["duals"] == "flow"
+    slots = np.repeat(np.arange(m), capacities)
+    padded = np.hstack([dense[:, slots], np.zeros((n, n))])
+    r, c = linear_sum_assignment(padded, maximize=True)
+    matched = np.flatnonzero(assignment >= 0)
+    assert dense[matched, assignment[matched]].sum() == pytest.approx(padded[r, c].sum())
