@@ -9,6 +9,7 @@ every run, since the solver is deterministic for the same network.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -250,7 +251,7 @@ def _certify(
 
 def optimal_assign_pruned(
     dense: np.ndarray, capacities: Sequence[int], *, k: int = 20, max_rounds: int = 10
-) -> tuple[np.ndarray, dict[str, float]]:
+) -> tuple[np.ndarray, dict[str, Any]]:
     """The "total" optimum of a dense score matrix (0 = not allowed), solved on a pruned graph.
 
     Each mentee keeps its top-k mentors and each mentor its top-(k × seats) mentees. The result is
