@@ -313,6 +313,7 @@ def main() -> None:
             "speedup_vs_scipy": round(scipy_seconds / seconds, 2),
             "pruned_certified": info["certified"],
             "pruned_rounds": info["rounds"],
+            "pruned_duals": info["duals"],
             "objective_gap": abs(ours_value - scipy_value),
         }
     )
