@@ -17,6 +17,10 @@ from ortools.graph.python import max_flow, min_cost_flow
 
 OBJECTIVES = ("total", "coverage", "maximin")
 SCALE = 1_000_000
+# Above this many pairs, "total" is solved on each side's best pairs first and certified (below
+# it the whole network solves in well under a second anyway).
+PRUNE_ABOVE = 200_000
+PRUNE_K = 5
 
 
 def _validate(
@@ -124,6 +128,8 @@ def optimal_assign(
         return np.full(n, -1, dtype=np.int64)
     costs = -np.maximum(np.rint(values * SCALE).astype(np.int64), 1)
     if objective == "total":
+        if rows.size > PRUNE_ABOVE:
+            return _total_by_pruning(n, m, rows, cols, costs, caps)
         return _solve(n, m, rows, cols, costs, caps, maximize_flow=False)
     if objective == "coverage":
         return _solve(n, m, rows, cols, costs, caps, maximize_flow=True)
@@ -235,18 +241,63 @@ def _certify(
     weight: np.ndarray,
     caps: np.ndarray,
     assignment: np.ndarray,
-    all_weights: np.ndarray,
 ) -> bool:
-    """Weak LP duality, in integers: (u, v) ≥ 0 cover every kept pair and the dual value equals the
-    assignment's value, so no assignment on these pairs is better."""
-    matched = np.flatnonzero(assignment >= 0)
-    value = int(all_weights[matched, assignment[matched]].sum())
+    """Weak LP duality, in integers: (u, v) ≥ 0 cover every pair given and the dual value equals
+    the assignment's value (which must use only pairs given), so no assignment on them is better."""
+    used = assignment[rows] == cols
     return bool(
         (u >= 0).all()
         and (v >= 0).all()
         and (u[rows] + v[cols] >= weight).all()
-        and int(u.sum()) + int((caps * v).sum()) == value
+        and int(u.sum()) + int((caps * v).sum()) == int(weight[used].sum())
     )
+
+
+def _top_per_group(groups: np.ndarray, weight: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Mask of each group's `limit[group]` heaviest pairs (weights ≥ 1; ties broken by the sort,
+    the same way every run). Group and weight pack into one int64 key when they fit."""
+    bits = int(weight.max()).bit_length() if weight.size else 1
+    if bits + int(groups.max() if groups.size else 0).bit_length() <= 62:
+        order = np.argsort((groups << bits) | ((1 << bits) - 1 - weight))
+    else:
+        order = np.lexsort((-weight, groups))
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.diff(sorted_groups, prepend=-1))
+    place = np.empty(order.size, dtype=np.int64)
+    place[order] = np.arange(order.size) - np.repeat(starts, np.diff(starts, append=order.size))
+    return place < limit[groups]
+
+
+def _total_by_pruning(
+    n: int,
+    m: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    costs: np.ndarray,
+    caps: np.ndarray,
+    *,
+    max_rounds: int = 3,
+) -> np.ndarray:
+    """The "total" optimum, solved first on each mentee's top-k and each mentor's top-(k × seats)
+    pairs and certified with the flow's duals against every pair; pairs that could improve it are
+    added and it is solved again. Falls back to the whole network if it cannot certify."""
+    weight = -costs
+    k = PRUNE_K
+    keep = _top_per_group(rows, weight, np.full(n, k)) | _top_per_group(cols, weight, k * caps)
+    for _ in range(max_rounds):
+        kept = np.flatnonzero(keep)
+        assignment = _solve(n, m, rows[kept], cols[kept], costs[kept], caps, maximize_flow=False)
+        duals = _residual_potentials(n, m, rows[kept], cols[kept], weight[kept], caps, assignment)
+        if duals is None or not _certify(
+            *duals, rows[kept], cols[kept], weight[kept], caps, assignment
+        ):
+            break
+        u, v = duals
+        violated = (u[rows] + v[cols] < weight) & ~keep
+        if not violated.any():
+            return assignment
+        keep |= violated
+    return _solve(n, m, rows, cols, costs, caps, maximize_flow=False)
 
 
 def optimal_assign_pruned(
@@ -286,7 +337,7 @@ def optimal_assign_pruned(
         assignment = optimal_assign(pruned, caps.tolist(), objective="total")
         weight = weights[rows, cols]
         duals = _residual_potentials(n, m, rows, cols, weight, caps, assignment)
-        if duals is None or not _certify(*duals, rows, cols, weight, caps, assignment, weights):
+        if duals is None or not _certify(*duals, rows, cols, weight, caps, assignment):
             method = "lp"
             duals = _lp_duals(n, m, rows, cols, weight, caps)
         u, v = duals

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from unittest import mock
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -10,6 +13,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from mentorbridge.matching.engine import optimal_assign
+
+ASSIGN = sys.modules["mentorbridge.matching.engine.assign"]  # the package's `assign` is a function
 
 
 @st.composite
@@ -152,3 +157,37 @@ def test_ties_are_broken_the_same_way_every_time(objective: str) -> None:
     for _ in range(3):
         again = optimal_assign(sp.coo_matrix(dense), capacities, objective=objective)
         assert again.tolist() == first.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.integers(1, 3))
+def test_total_solved_on_the_best_pairs_first_is_still_the_optimum(
+    instance: tuple[sp.csr_matrix, list[int]], k: int
+) -> None:
+    # Large inputs are solved on each side's top-k pairs and certified; force that path here,
+    # with a k small enough that the certificate must often widen the candidates.
+    scores, capacities = instance
+    with mock.patch.object(ASSIGN, "PRUNE_ABOVE", 0), mock.patch.object(ASSIGN, "PRUNE_K", k):
+        assignment = optimal_assign(scores, capacities, objective="total")
+        assert (optimal_assign(scores, capacities, objective="total") == assignment).all()
+    check_feasible(scores, capacities, assignment)
+    assert value(scores, assignment)[1] == pytest.approx(best_total(scores, capacities), abs=1e-5)
+
+
+def test_a_large_total_is_certified_without_the_fallback() -> None:
+    rng = np.random.default_rng(3)
+    n, m = 400, 60
+    rows = np.repeat(np.arange(n), 12)
+    cols = rng.integers(0, m, rows.size)
+    scores = sp.coo_matrix((rng.random(rows.size) + 0.01, (rows, cols)), shape=(n, m)).tocsr()
+    capacities = rng.integers(1, 6, m).tolist()
+    direct = optimal_assign(scores, capacities, objective="total")
+    with (
+        mock.patch.object(ASSIGN, "PRUNE_ABOVE", 0),
+        mock.patch.object(ASSIGN, "PRUNE_K", 2),
+        mock.patch.object(ASSIGN, "_solve", wraps=ASSIGN._solve) as solve,
+    ):
+        pruned = optimal_assign(scores, capacities, objective="total")
+    # Only pruned networks were solved (the whole one has every pair).
+    assert all(call.args[2].size < scores.nnz for call in solve.call_args_list)
+    assert value(scores, pruned)[1] == pytest.approx(value(scores, direct)[1], abs=1e-5)
