@@ -2,10 +2,12 @@
 
 - `stable_match` — mentee-proposing deferred acceptance with mentor capacities.
 - `blocking_pairs` — the pairs that would rather be together than with their matches (an O(E) check).
-- `optimal_assign` — exact capacity-constrained assignment for three objectives (min-cost flow).
+- `optimal_assign` — exact capacity-constrained assignment for three objectives (min-cost flow);
+  `assign.optimal_assign_pruned` solves a dense matrix on each side's top-k with a certificate.
 - `prefs_from_scores` — ranked lists from a score matrix, for members who did not rank.
 - `quality_report` — what a coordinator needs to judge an assignment.
-- `scoring` — explainable compatibility from plain tables (`PeopleTable`), and candidate pairs.
+- `scoring` — explainable compatibility from plain tables (`PeopleTable`), candidate pairs from
+  both sides' top-k (`candidates`), and each factor's part of a pair's score (`explain_pair`).
 
 The command line (`python -m mentorbridge.matching.engine stable|optimal`) is in `cli.py`.
 """
