@@ -136,6 +136,11 @@ class MenteeRows:
             dtype=np.int8,
         )
         self.same_region = np.asarray(mentees.same_region, dtype=bool)
+        self.language_insisted = (
+            np.asarray(mentees.language_insisted, dtype=bool)
+            if len(mentees.language_insisted)
+            else np.zeros(self.size, dtype=bool)
+        )
         self.language_required = np.asarray(
             [
                 index.vocab_languages.get(lang, -2) if lang else -1
@@ -283,16 +288,8 @@ def _preferences(
             met += region[r]
         concordance[r] = met / wanted
     eligible = e.member[rows, None] != index.member[None, :]
-    hard_gender = e.same_gender[rows] == 2
-    if hard_gender.any():
-        eligible[hard_gender] &= (index.gender[None, :] == gender[hard_gender, None]) & (
-            gender[hard_gender, None] > 0
-        )
-    hard_background = e.shared_background[rows] == 2
-    if hard_background.any():
-        eligible[hard_background] &= (
-            index.background[None, :] & background[hard_background, None]
-        ) > 0
+    for r in np.flatnonzero(_insists(e, rows)):
+        eligible[r] &= _allowed(index, e, int(rows[r]))
     return concordance, eligible
 
 
@@ -432,14 +429,29 @@ def _hard_constraints(
     index: MentorIndex, e: MenteeRows, rows: np.ndarray, total: np.ndarray
 ) -> None:
     """-inf where a mentee insists on a preference the mentor does not meet (rows are few)."""
-    for r in np.flatnonzero((e.same_gender[rows] == 2) | (e.shared_background[rows] == 2)):
-        i = rows[r]
-        allowed = np.ones(index.size, dtype=bool)
-        if e.same_gender[i] == 2:
-            allowed &= (index.gender == e.gender[i]) & (e.gender[i] > 0)
-        if e.shared_background[i] == 2:
-            allowed &= (index.background & e.background[i]) > 0
-        total[r, ~allowed] = -np.inf
+    for r in np.flatnonzero(_insists(e, rows)):
+        total[r, ~_allowed(index, e, int(rows[r]))] = -np.inf
+
+
+def _insists(e: MenteeRows, rows: np.ndarray) -> np.ndarray:
+    return (e.same_gender[rows] == 2) | (e.shared_background[rows] == 2) | e.language_insisted[rows]
+
+
+def _allowed(index: MentorIndex, e: MenteeRows, i: int) -> np.ndarray:
+    """The mentors that meet every preference mentee i insists on."""
+    allowed = np.ones(index.size, dtype=bool)
+    if e.same_gender[i] == 2:
+        allowed &= (index.gender == e.gender[i]) & (e.gender[i] > 0)
+    if e.shared_background[i] == 2:
+        allowed &= (index.background & e.background[i]) > 0
+    if e.language_insisted[i]:
+        if e.language_required[i] >= 0:
+            allowed &= index.languages[:, e.language_required[i]] > 0
+        elif e.language_required[i] == -2:  # a language no mentor speaks
+            allowed[:] = False
+        else:
+            allowed &= (e.languages[i] @ index.languages.T) > 0
+    return allowed
 
 
 def _fast_scores(
@@ -532,7 +544,7 @@ def explain_pair(
 
 
 def _row(people: People, k: int) -> People:
-    return People(**{name: [values[k]] for name, values in vars(people).items()})
+    return People(**{name: values[k : k + 1] for name, values in vars(people).items()})
 
 
 def candidates(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -35,6 +35,9 @@ class PeopleTable:
     institution_preference: list[str]
     same_region: list[bool]
     language_required: list[int]
+    # True: the mentee insists on a shared language (their `language_required` when set, else any
+    # of theirs). Optional: an empty list means nobody insists.
+    language_insisted: list[bool] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.enrollment_ids)

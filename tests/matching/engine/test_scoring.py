@@ -70,6 +70,7 @@ def people(n: int, seed: int, *, mentors: bool, shared_members: int = 0) -> Peop
         else [""] * n,
         same_region=(rng.random(n) < 0.3).tolist() if mentee else [False] * n,
         language_required=rng.choice([0, 0, 1, 3, 9], n).tolist() if mentee else [0] * n,
+        language_insisted=(rng.random(n) < 0.3).tolist() if mentee else [],
     )
 
 
@@ -141,6 +142,12 @@ def test_hard_constraints_exclude_pairs() -> None:
     insists = rows.shared_background == 2
     unshared = (index.background[None, :] & rows.background[:, None]) == 0
     assert not matrix[insists[:, None] & unshared].any(), "insisted-on background"
+    speaks = (rows.languages @ index.languages.T) > 0
+    required = rows.language_required
+    speaks[required >= 0] = index.languages[:, required[required >= 0]].T > 0
+    speaks[required == -2] = False
+    assert rows.language_insisted.any()
+    assert not matrix[rows.language_insisted[:, None] & ~speaks].any(), "insisted-on language"
     # With k = m every other eligible pair is kept.
     allowed = np.isfinite(dense) & (seats[None, :] > 0) & (gap >= 1)
     allowed[1, 2] = allowed[3, 4] = False
@@ -179,3 +186,12 @@ def test_empty_pools() -> None:
     )
     assert result.shape == (3, 0)
     assert isinstance(result, sp.csr_matrix)
+
+
+def test_a_table_without_the_optional_language_flag_insists_on_nothing() -> None:
+    mentees = people(20, 21, mentors=False)
+    mentees.language_insisted = []
+    index = MentorIndex(people(8, 22, mentors=True))
+    rows = MenteeRows(mentees, index)
+    assert not rows.language_insisted.any()
+    assert candidates(index, rows, WEIGHTS, seats=np.full(8, 1), k=2).nnz > 0
