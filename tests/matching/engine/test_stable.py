@@ -116,6 +116,84 @@ def test_blocking_pairs_finds_an_unstable_pair() -> None:
     assert blocking_pairs([1, 0], mentee_prefs, mentor_prefs, [1, 1]) == [(0, 0)]
 
 
+def blocking_by_definition(
+    assignment: list[int],
+    mentee_prefs: list[list[int]],
+    mentor_prefs: list[list[int]],
+    capacities: list[int],
+) -> list[tuple[int, int]]:
+    """The definition, pair by pair: slow and obviously right."""
+
+    def acceptable(i: int, j: int) -> bool:
+        return j in mentee_prefs[i] and i in mentor_prefs[j]
+
+    found = []
+    for i, ranked in enumerate(mentee_prefs):
+        match = assignment[i]
+        for j in ranked:
+            if match >= 0 and acceptable(i, match) and ranked.index(j) >= ranked.index(match):
+                break
+            if not acceptable(i, j):
+                continue
+            held = [h for h, mj in enumerate(assignment) if mj == j]
+            free_seat = len(held) < capacities[j]
+            ranks = [mentor_prefs[j].index(h) for h in held if acceptable(h, j)]
+            if free_seat or mentor_prefs[j].index(i) < max(ranks, default=-1):
+                found.append((i, j))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(), st.data())
+def test_blocking_pairs_follows_the_definition_for_any_assignment(
+    instance: tuple[list[list[int]], list[list[int]], list[int]], data: st.DataObject
+) -> None:
+    """Any assignment, including ones over capacity or with pairs not on both lists."""
+    mentee_prefs, mentor_prefs, capacities = instance
+    m = len(mentor_prefs)
+    assignment = data.draw(
+        st.lists(st.integers(-1, m - 1), min_size=len(mentee_prefs), max_size=len(mentee_prefs))
+    )
+    expected = blocking_by_definition(assignment, mentee_prefs, mentor_prefs, capacities)
+    assert blocking_pairs(assignment, mentee_prefs, mentor_prefs, capacities) == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_blocking_pairs_follows_the_definition_at_a_larger_size(seed: int) -> None:
+    """Ragged lists, a random assignment near capacity, and a few mentees ranking everyone."""
+    rng = np.random.default_rng(seed)
+    n, m = 250, 30
+    mentee_prefs = [rng.permutation(m)[: rng.integers(0, 8)].tolist() for _ in range(n)]
+    mentee_prefs[:3] = [rng.permutation(m).tolist() for _ in range(3)]
+    mentor_prefs = [rng.permutation(n)[: rng.integers(0, 120)].tolist() for _ in range(m)]
+    capacities = rng.integers(0, 6, m).tolist()
+    assignment = [int(j) if rng.random() < 0.7 else -1 for j in rng.integers(0, m, n)]
+    expected = blocking_by_definition(assignment, mentee_prefs, mentor_prefs, capacities)
+    assert expected  # the comparison means something only if there is something to find
+    assert blocking_pairs(assignment, mentee_prefs, mentor_prefs, capacities) == expected
+
+
+def test_repeats_are_found_in_lists_of_any_shape() -> None:
+    # One long list among empty ones is checked by sorting, not by padding every list to its length.
+    long_list = [*range(40), 7]
+    with pytest.raises(ValueError, match="mentor 9 ranks 7 twice"):
+        blocking_pairs([-1] * 40, [[]] * 40, [[]] * 9 + [long_list], [1] * 10)
+    with pytest.raises(ValueError, match="mentee 2 ranks 5 twice"):
+        blocking_pairs([-1] * 3, [[0], [1, 2], [5, 3, 4, 5]], [[]] * 6, [1] * 6)
+
+
+def test_blocking_pairs_with_mentees_several_mentors_would_take() -> None:
+    # Mentee 0 is unmatched; mentors 0, 1 and 2 all have free seats and list it.
+    mentee_prefs = [[2, 0, 1], [0]]
+    mentor_prefs = [[1, 0], [0], [0]]
+    assert blocking_pairs([-1, 0], mentee_prefs, mentor_prefs, [2, 1, 1]) == [
+        (0, 2),
+        (0, 0),
+        (0, 1),
+    ]
+    assert blocking_pairs([1, 0], mentee_prefs, mentor_prefs, [2, 1, 1]) == [(0, 2), (0, 0)]
+
+
 @pytest.mark.parametrize(
     ("mentee_prefs", "mentor_prefs", "capacities", "expected"),
     [
@@ -141,11 +219,20 @@ def test_duplicate_preferences_are_refused() -> None:
         stable_match([[0, 0]], [[0]], [1])
     with pytest.raises(ValueError, match="mentor 1 ranks 2 twice"):
         stable_match([[1], [1], [1]], [[], [0, 2, 1, 2]], [1, 1])
-    for not_an_index in ("a", "0", 0.7, 1.0, None):
+    with pytest.raises(ValueError, match="mentee 0 ranks 0 twice"):
+        blocking_pairs([-1], [[0, 0]], [[0]], [1])
+    with pytest.raises(ValueError, match="mentor 1 ranks 2 twice"):
+        blocking_pairs([-1, -1, -1], [[1], [1], [1]], [[], [0, 2, 1, 2]], [1, 1])
+    for not_an_index in ("a", "0", 0.7, 1.0, None, [0]):
         with pytest.raises(ValueError, match="integer"):
             stable_match([[not_an_index]], [[0]], [1])  # type: ignore[list-item]
         with pytest.raises(ValueError, match="integer"):
             blocking_pairs([-1], [[0]], [[not_an_index]], [1])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="integer"):
+        stable_match([0], [[0]], [1])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="out of range"):
+        blocking_pairs([-1], [[2**70]], [[0]], [1])
+    assert stable_match([[np.int64(0), True]], [[0], [0]], [1, 1]) == [0]
     with pytest.raises(ValueError, match="non-negative"):
         stable_match([[0]], [[0]], [-1])
 
