@@ -13,8 +13,10 @@ import operator
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 # Below this many proposers a NumPy round costs more in call overhead than a Python loop does.
@@ -26,8 +28,11 @@ SEQUENTIAL_BELOW = 64
 READ_CHUNK = 1 << 15
 
 
-def _flat(prefs: Sequence[Sequence[int]], bound: int, side: str) -> tuple[np.ndarray, np.ndarray]:
-    """(lengths, entries) of ranked lists as int64 arrays, without a Python loop per entry.
+def _flat(
+    prefs: Sequence[Sequence[int]], bound: int, side: str, *, narrow: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lengths, entries) of ranked lists, without a Python loop per entry. Entries are int64, or
+    int32 when `narrow` and the bound allows (half the memory to write and to read again).
 
     `struct` packs only true integers (int, bool, anything with __index__) and refuses 0.7, 1.0
     and "1", which NumPy would quietly convert; packed straight into the result a chunk at a time,
@@ -37,13 +42,16 @@ def _flat(prefs: Sequence[Sequence[int]], bound: int, side: str) -> tuple[np.nda
     try:
         lengths = np.fromiter(map(len, prefs), dtype=np.int64, count=len(prefs))
         ends = np.cumsum(lengths)
-        entries = np.empty(int(ends[-1]) if ends.size else 0, dtype=np.int64)
+        code, dtype = ("i", np.int32) if narrow and bound < 2**31 else ("q", np.int64)
+        entries: npt.NDArray[np.signedinteger[Any]] = np.empty(
+            int(ends[-1]) if ends.size else 0, dtype=dtype
+        )
         step = max(1, READ_CHUNK * len(prefs) // max(entries.size, 1))
         done = 0
         for first in range(0, len(prefs), step):
             last = int(ends[min(first + step, len(prefs)) - 1])
             chunk = itertools.chain.from_iterable(prefs[first : first + step])
-            struct.pack_into(f"={last - done}q", entries.data, done * 8, *chunk)
+            struct.pack_into(f"={last - done}{code}", entries.data, done * entries.itemsize, *chunk)
             done = last
     except (TypeError, struct.error):
         raise ValueError(_first_bad_entry(prefs, bound, side)) from None
@@ -284,13 +292,13 @@ def _refuse_repeats_in_lists(lengths: np.ndarray, entries: np.ndarray, side: str
     if count * longest > 4 * entries.size or entries.max() >= 2**31 - longest:
         owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
         order = _stable_argsort(entries, int(entries.max()) + 1)
-        _refuse_repeats((entries * count + owners)[order], count, side)
+        _refuse_repeats((entries.astype(np.int64) * count + owners)[order], count, side)
         return
     # int32 halves the memory to sort. Padding is negative, so it differs from every entry, and
     # -1 - column differs from the other padding in its row.
     rows = np.empty((count, longest), dtype=np.int32)
     if entries.size == rows.size:
-        rows.ravel()[:] = entries
+        rows.ravel()[:] = entries  # a copy: the caller's entries keep their order
     else:
         rows[:] = -1 - np.arange(longest, dtype=np.int32)
         rows[np.arange(longest) < lengths[:, None]] = entries
@@ -326,16 +334,19 @@ def blocking_pairs(
         raise ValueError(f"assignment has {assigned.size} entries for {n} mentees")
     if ((assigned < -1) | (assigned >= m)).any():
         raise ValueError("assignment refers to a mentor out of range")
-    lengths, mentors = _flat(mentee_prefs, m, "mentee")
-    m_lengths, mentees = _flat(mentor_prefs, n, "mentor")
+    # Entries and names in int32 where they fit: most of the work is moving them through memory.
+    lengths, mentors = _flat(mentee_prefs, m, "mentee", narrow=True)
+    m_lengths, mentees = _flat(mentor_prefs, n, "mentor", narrow=True)
     _refuse_repeats_in_lists(lengths, mentors, "mentee")
     _refuse_repeats_in_lists(m_lengths, mentees, "mentor")
     ends, m_ends = np.cumsum(lengths), np.cumsum(m_lengths)
-    m_owner = np.repeat(np.arange(m, dtype=np.int64), m_lengths)
+    names = np.int32 if max(n, m) < 2**31 else np.int64
+    m_owner = np.repeat(np.arange(m, dtype=names), m_lengths)
+    match = assigned.astype(names)
 
     # Where each side lists the match (at most once: repeats were refused); keep the mutual ones.
-    held = np.flatnonzero(assigned[mentees] == m_owner)
-    own = np.flatnonzero(mentors == np.repeat(assigned, lengths))
+    held = np.flatnonzero(match[mentees] == m_owner)
+    own = np.flatnonzero(mentors == np.repeat(match, lengths))
     own_mentee = np.searchsorted(ends, own, side="right")
     on_mentor_list = np.zeros(n, dtype=bool)
     on_mentor_list[mentees[held]] = True
@@ -369,14 +380,15 @@ def blocking_pairs(
 
     # Blocking pairs are in both. One mentor that would take each mentee finds most of them with
     # one comparison per entry; mentees that several mentors would take are looked up exactly.
-    taker_of = np.full(n, -1, dtype=np.int64)
+    taker_of = np.full(n, -1, dtype=names)
     taker_of[taken] = taker
     hit = prefers & (np.repeat(taker_of, lengths) == mentors)
     several = np.bincount(taken, minlength=n) > 1
     rest = np.flatnonzero(prefers & np.repeat(several, lengths) & ~hit)
     if rest.size:
-        keys = np.sort(taken * m + taker)
-        wanted = np.searchsorted(ends, rest, side="right") * m + mentors[rest]
+        keys = np.sort(np.add(taken.astype(np.int64) * m, taker, dtype=np.int64))
+        owner = np.searchsorted(ends, rest, side="right")
+        wanted = np.add(owner * m, mentors[rest], dtype=np.int64)
         hit[rest[keys[np.minimum(np.searchsorted(keys, wanted), keys.size - 1)] == wanted]] = True
     found = np.flatnonzero(hit)
     pairs = np.searchsorted(ends, found, side="right"), mentors[found]
