@@ -51,7 +51,7 @@ def _m2m(through: Any, owner_field: str, value_field: str, owners: Any) -> dict[
 
 _FIELDS = (
     "pk", "member_id", "goals", "same_gender", "shared_background", "institution_preference",
-    "same_region", "language_id", "member__full_name", "member__time_zone", "member__bio",
+    "same_region", "language_id", "language_insisted", "member__full_name", "member__time_zone", "member__bio",
     "member__goals", "member__meeting_formats", "member__stage__order", "member__institution_id",
     "member__institution__name", "member__institution__region",
     "member__institution__has_ct_program", "member__home_has_ct_program",
@@ -87,7 +87,7 @@ def load_people(*, queryset: Any) -> People:
     people = People(*([] for _ in dataclasses.fields(People)))
     for (
         pk, member_id, goals, same_gender, shared_background, institution_preference, same_region,
-        language_id, full_name, time_zone, bio, member_goals, formats, stage_order, institution_id,
+        language_id, language_insisted, full_name, time_zone, bio, member_goals, formats, stage_order, institution_id,
         institution_name, region, institution_ct, home_ct,
     ) in rows:  # fmt: skip
         gender, urm, first_gen, international = identities.get(member_id, ("", None, None, None))
@@ -117,6 +117,7 @@ def load_people(*, queryset: Any) -> People:
         people.institution_preference.append(institution_preference)
         people.same_region.append(bool(same_region))
         people.language_required.append(language_id or 0)
+        people.language_insisted.append(bool(language_insisted and language_id))
     return people
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
 from .models import Institution, Member
@@ -10,11 +11,18 @@ from .models import Institution, Member
 
 def profile_update(*, profile_form: ProfileForm, identity_form: PrivateIdentityForm) -> Member:
     """Save the public profile and the private answers together, or neither."""
+    from mentorbridge.programs.models import Cycle, Enrollment
+
     with transaction.atomic():
         member: Member = profile_form.save()
         identity = identity_form.save(commit=False)
         identity.member = member
         identity.save()
+        # Mentor tables are cached per cycle and read the profile (languages, interests, time
+        # zone, private answers...): cycles where this member mentors must rebuild theirs.
+        Cycle.objects.filter(
+            enrollments__member=member, enrollments__role=Enrollment.Role.MENTOR
+        ).update(pool_version=F("pool_version") + 1)
     return member
 
 

@@ -21,6 +21,7 @@ class MenteeEnrollmentForm(forms.ModelForm):
             "institution_preference",
             "same_region",
             "language",
+            "language_insisted",
             "same_gender",
             "shared_background",
         ]
@@ -37,6 +38,8 @@ class MenteeEnrollmentForm(forms.ModelForm):
             "shared_background": "Uses your private answers (under-represented in medicine, "
             "first generation, international graduate); never shown to anyone.",
             "target_programs": "Hold Ctrl (⌘ on a Mac) to choose several.",
+            "language_insisted": "Mentors who do not speak it are left out of your "
+            "recommendations and of the coordinators' matching.",
         }
         widgets: ClassVar = {
             "goals": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
@@ -60,6 +63,8 @@ class MenteeEnrollmentForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("language_insisted") and not data.get("language"):
+            self.add_error("language_insisted", "Choose the language first.")
         identity = PrivateIdentity.objects.filter(member=self.member, consent=True).first()
         if data.get("same_gender") and not (identity and identity.gender):
             self.add_error(

@@ -180,6 +180,7 @@ class Enrollment(models.Model):
     language = models.ForeignKey(
         Language, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    language_insisted = models.BooleanField("only mentors who speak it", default=False)
     # Mentor side.
     capacity = models.PositiveSmallIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(5)]
@@ -217,3 +218,15 @@ class Enrollment(models.Model):
     @property
     def remaining_capacity(self) -> int:
         return max(self.capacity - self.mentee_count, 0)
+
+    @property
+    def requirements(self) -> list[str]:
+        """The mentee's insisted preferences, in words: each one leaves mentors out."""
+        words = []
+        if self.language_insisted and self.language_id:
+            words.append(f"speaks {self.language}")
+        if self.same_gender == Preference.HARD:
+            words.append("shares your gender")
+        if self.shared_background == Preference.HARD:
+            words.append("shares your background")
+        return words

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db.models import F
 
 from mentorbridge.matching import runs
 from mentorbridge.matching.models import MatchProposal, MatchRun
-from mentorbridge.members.models import Interest, Member
+from mentorbridge.members.models import Interest, Language, Member
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.programs.models import Cycle, Enrollment
 
@@ -210,6 +211,27 @@ def test_bad_run_forms_change_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not MatchRun.objects.exists()
+
+
+def test_a_mentee_insisting_on_a_language_gets_a_speaker_or_nobody(
+    cycle: Cycle, coordinator: Member
+) -> None:
+    spanish = Language.objects.get(slug="spanish")
+    mentee = Enrollment.objects.get(cycle=cycle, member__full_name="Mentee 0")
+    Enrollment.objects.filter(pk=mentee.pk).update(language=spanish, language_insisted=True)
+    for objective in ("coverage", "stable"):
+        run = start(cycle, coordinator, objective)
+        assert dict(pairs(run))[mentee.pk] is None  # no mentor speaks Spanish
+        reason = run.proposals.get(mentee_enrollment=mentee).unmatched_reason
+        assert "No eligible mentor" in reason
+    speaker = Enrollment.objects.get(cycle=cycle, member__full_name="Mentor 2")
+    speaker.member.languages.add(spanish)
+    # Seats for everyone, so that covering all six needs the speaker for mentee 0.
+    Enrollment.objects.filter(pk=speaker.pk).update(capacity=3)
+    # As the profile edit does (tested with the profile): the cached mentor table is rebuilt.
+    Cycle.objects.filter(pk=cycle.pk).update(pool_version=F("pool_version") + 1)
+    assert dict(pairs(start(cycle, coordinator, "coverage")))[mentee.pk] == speaker.pk
+    assert dict(pairs(start(cycle, coordinator, "stable")))[mentee.pk] in {speaker.pk, None}
 
 
 def test_all_zero_weights_are_refused(cycle: Cycle, coordinator: Member) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from mentorbridge.matching import features
@@ -138,6 +139,32 @@ def test_a_hard_preference_excludes_mentors(mentee: Enrollment, cycle: Cycle) ->
     assert "Manny Man" not in body
     # The reason never discloses the private answer itself.
     assert "woman" not in body.lower().replace("wendy woman", "")
+
+
+def test_insisting_on_a_language_excludes_mentors_who_do_not_speak_it(
+    mentee: Enrollment, cycle: Cycle
+) -> None:
+    spanish = Language.objects.get(slug="spanish")
+    Enrollment.objects.filter(pk=mentee.pk).update(language=spanish, language_insisted=True)
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    mentor(cycle, "Ernest English", interests=["congenital"], topics=[])
+    body = client_for(mentee.member).get(url).content.decode()
+    assert "Ernest English" not in body
+    # With nobody left, the page says which requirement leaves mentors out and where to change it.
+    assert "You also asked for a mentor who speaks Spanish" in body
+    assert f"/programs/enrollments/{mentee.pk}/" in body
+    speaker = mentor(cycle, "Sofia Spanish", interests=[], topics=[])
+    speaker.member.languages.add(spanish)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        pool_version=F("pool_version") + 1
+    )  # as a profile edit does
+    body = client_for(mentee.member).get(url).content.decode()
+    assert "Sofia Spanish" in body
+    assert "Ernest English" not in body
+    # As a preference only, everyone is back.
+    Enrollment.objects.filter(pk=mentee.pk).update(language_insisted=False)
+    body = client_for(mentee.member).get(url).content.decode()
+    assert "Ernest English" in body
 
 
 def test_someone_elses_enrollment_is_404(

@@ -208,3 +208,27 @@ def test_roles_follow_the_training_stage(
     assert student.roles() == ["mentee"]
     assert resident.roles() == ["mentee", "mentor"]
     assert surgeon.roles() == ["mentor"]
+
+
+def test_a_mentors_profile_edit_refreshes_the_mentor_tables(resident: Member) -> None:
+    """Recommendations and match runs read languages and interests from cached mentor tables."""
+    from mentorbridge.matching import features
+    from mentorbridge.programs.models import Cycle
+
+    from ..factories import enroll, make_cycle
+
+    mentoring, other = make_cycle(), make_cycle("resident-surgeon")
+    enroll(resident, mentoring, "mentor", capacity=2)
+    spanish = Language.objects.get(slug="spanish")
+    assert spanish.pk not in features.mentor_pool(mentoring)[0].languages[0]
+    versions = dict(Cycle.objects.values_list("pk", "pool_version"))
+    response = client_for(resident).post(
+        "/members/me/edit/",
+        valid_profile(
+            full_name=resident.full_name, stage=resident.stage_id, languages=[spanish.pk]
+        ),
+    )
+    assert response.status_code == 302
+    assert Cycle.objects.get(pk=mentoring.pk).pool_version == versions[mentoring.pk] + 1
+    assert Cycle.objects.get(pk=other.pk).pool_version == versions[other.pk]
+    assert spanish.pk in features.mentor_pool(mentoring)[0].languages[0]

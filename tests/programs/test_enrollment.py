@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from mentorbridge.members.models import Member, Topic
+from mentorbridge.members.models import Language, Member, Topic
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from ..conftest import client_for
@@ -131,6 +131,26 @@ def test_soft_concordance_needs_private_answers(student: Member) -> None:
     )
     assert response.status_code == 400
     assert "Add your gender to your private answers" in response.content.decode()
+
+
+def test_insisting_on_a_language_needs_the_language(student: Member) -> None:
+    cycle = make_cycle()
+    url = f"/programs/cycles/{cycle.pk}/enroll/mentee/"
+    response = client_for(student).post(
+        url, {"goals": "G.", "topics": topic_ids(), "language_insisted": "on"}
+    )
+    assert response.status_code == 400
+    assert "Choose the language first." in response.content.decode()
+    assert not Enrollment.objects.filter(member=student).exists()
+    spanish = Language.objects.get(slug="spanish")
+    response = client_for(student).post(
+        url,
+        {"goals": "G.", "topics": topic_ids(), "language": spanish.pk, "language_insisted": "on"},
+    )
+    assert response.status_code == 302
+    enrollment = Enrollment.objects.get(member=student)
+    assert enrollment.language_insisted
+    assert enrollment.requirements == ["speaks Spanish"]
 
 
 def test_someone_elses_enrollment_is_404(student: Member, outsider: Member) -> None:
