@@ -99,3 +99,42 @@ def test_student_requests_and_resident_accepts_from_email(live_server, page, sho
     ).click()
     shots("mentee-sees-mentorship")
     assert page.get_by_text("Daniel Reyes").first.is_visible()
+
+
+def test_a_language_requirement_that_leaves_nobody_is_explained_and_relaxed(
+    live_server, page, shots
+) -> None:
+    features.clear_cache()
+    cycle = make_cycle(name="2026–27")
+    english = Language.objects.get(slug="english")
+    student = MemberFactory(
+        full_name="Lucía Paz", stage=stage("ms2"), user__email="lucia@example.org"
+    )
+    student.languages.set([english])
+    student.topics_wanted.set([Topic.objects.get(slug="interview-process")])
+    resident = MemberFactory(
+        full_name="Grace Kim", stage=stage("pgy-3-resident"), user__email="grace@example.org"
+    )
+    resident.languages.set([english])
+    enroll(resident, cycle, "mentor", capacity=2)
+
+    log_in(page, live_server.url, "lucia@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/programs/cycles/{cycle.pk}/enroll/mentee/")
+    page.get_by_label("Your goals for this cycle").fill("Find out whether CT surgery is for me.")
+    page.get_by_label("A mentor who speaks (optional)").select_option(label="Spanish")
+    page.get_by_label("only mentors who speak it").check()
+    shots("enroll-insisting-on-spanish")
+    page.get_by_role("button", name="Enroll").click()
+    page.wait_for_url("**/find/")
+    shots("nobody-speaks-spanish")
+    assert page.get_by_text("You also asked for a mentor who speaks Spanish").is_visible()
+    assert page.locator("article").count() == 0
+
+    page.get_by_role("link", name="your enrollment").click()
+    page.get_by_label("only mentors who speak it").uncheck()
+    page.get_by_role("button", name="Save changes").click()
+    page.goto(
+        f"{live_server.url}/matching/enrollments/{cycle.enrollments.get(member=student).pk}/find/"
+    )
+    shots("spanish-as-a-preference")
+    assert "Grace Kim" in page.locator("article").first.inner_text()
