@@ -33,7 +33,16 @@ from .forms import (
     MessageForm,
     ReportForm,
 )
-from .models import AtRisk, Goal, Meeting, Mentorship, Milestone, PodVisibility, Resource
+from .models import (
+    AtRisk,
+    CalendarDate,
+    Goal,
+    Meeting,
+    Mentorship,
+    Milestone,
+    PodVisibility,
+    Resource,
+)
 from .selectors import get_check_in_for_member, get_meeting_for_member, get_mentorship_for_member
 
 
@@ -132,6 +141,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "thread": thread,
             "message_form": MessageForm(),
             "goals": goals,
+            # The calendar button only while some of its goals are missing.
+            "calendar_missing": len(CalendarDate.Key.values)
+            > len({g.calendar_key for g in goals if g.calendar_key}),
             "goal_form": GoalForm(),
             "upcoming": upcoming,
             "resources": resources,

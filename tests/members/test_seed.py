@@ -38,3 +38,28 @@ def test_seed_rejects_a_bad_size() -> None:
     with pytest.raises(CommandError, match="small, large or a number"):
         call_command("seed_demo", "--size", "huge")
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_fellow_and_surgeon_already_mentor_someone() -> None:
+    from mentorbridge.mentorships.models import Mentorship
+    from mentorbridge.programs.models import Enrollment
+
+    call_command("seed_demo", "--size", "120", "--quiet-logins")
+    pairs = Mentorship.objects.active().select_related("mentor__user", "mentee__stage")
+    by_mentor = {m.mentor.user.email: m for m in pairs}
+    assert set(by_mentor) == {"fellow@demo.mentorbridge.org", "surgeon@demo.mentorbridge.org"}
+    student_pair = by_mentor["fellow@demo.mentorbridge.org"]
+    assert student_pair.mentee.stage.kind == "student"
+    assert student_pair.agreement.mentee_confirmed_at and student_pair.agreement.mentor_confirmed_at
+    assert student_pair.messages.count() == 2 and student_pair.meetings.count() == 1
+    # The application calendar, with the cycle's dates.
+    assert student_pair.goals.filter(calendar_key="match_day", due_date__isnull=False).exists()
+    # The seat is taken through the same path as an accepted request.
+    assert Enrollment.objects.get(pk=student_pair.mentor_enrollment_id).mentee_count == 1
+    # The named student and resident are left to find a mentor themselves.
+    assert not pairs.filter(
+        mentee__user__email__in=["student@demo.mentorbridge.org", "resident@demo.mentorbridge.org"]
+    ).exists()
+    call_command("seed_demo", "--size", "120", "--quiet-logins")
+    assert Mentorship.objects.count() == 2

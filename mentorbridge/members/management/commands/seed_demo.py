@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mentorbridge.members.demo import DEMO_PASSWORD, SIZES, seed_demo
+from mentorbridge.mentorships.demo import seed_mentorships
 from mentorbridge.programs.demo import seed_cycles
 
 
@@ -35,11 +36,12 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = seed_demo(size)
         enrollments = seed_cycles()
+        pairs = seed_mentorships()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo data: {report.members_created} members created, {report.members_total} in all, "
             f"{report.institutions_created} institutions and {enrollments} enrollments in the open "
-            f"demo cycles created ({elapsed:.1f} s)."
+            f"demo cycles and {pairs} demo mentorships created ({elapsed:.1f} s)."
         )
         if options["quiet_logins"]:
             return
