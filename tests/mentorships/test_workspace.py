@@ -266,9 +266,13 @@ def test_goals_with_milestones_and_the_application_calendar(
     client.post(url(mentorship, f"goals/{goal.pk}/"), {"status": "in_progress"})
     goal.refresh_from_db()
     assert goal.status == "in_progress"
+    button = "Add the residency application calendar"
+    assert button in client.get(mentorship.get_absolute_url()).content.decode()
     client.post(url(mentorship, "goals/"), {"template": "1"})
     assert Goal.objects.filter(calendar_key="match_day", due_date=dt.date(2027, 3, 19)).exists()
     assert Goal.objects.filter(mentorship=mentorship).count() == 9
+    # Once its goals are all there, the button goes.
+    assert button not in client.get(mentorship.get_absolute_url()).content.decode()
     response = client.post(
         url(mentorship, f"goals/{goal.pk}/"), {"status": "exploded"}, follow=True
     )
