@@ -40,6 +40,8 @@ class Explanation:
     score: float
     reasons: list[str]
     contributions: list[tuple[str, float]] = field(default_factory=list)
+    # The same reasons as the mentee would write them to the mentor (for the drafted message).
+    letter_reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +70,13 @@ def _subject(member: Member) -> str:
     return member.full_name.split(" ")[0] or "This mentor"
 
 
+def in_sentence(name: str) -> str:
+    """A taxonomy name inside a sentence: "Career pathways (integrated I-6 vs traditional)" becomes
+    "career pathways (integrated I-6 vs traditional)"; a leading acronym ("ECMO") stays as it is."""
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
+
+
 def _words(
     mentee: features.People,
     mentors: features.People,
@@ -75,8 +84,14 @@ def _words(
     contributions: list[tuple[str, float]],
     names: dict[str, dict[int, str]],
     mentor_member: Member | None,
+    *,
+    letter: bool = False,
 ) -> list[str]:
-    """Plain-language reasons for the factors that actually contributed, strongest first."""
+    """Plain-language reasons for the factors that actually contributed, strongest first.
+
+    For the mentee's page by default ("She is in your region ..."); with `letter`, as the mentee
+    would write them to the mentor in a first message ("you are in my region ...").
+    """
     who = _subject(mentor_member) if mentor_member else "This mentor"
     verb_s = "" if who == "They" else "s"
     reasons: list[tuple[float, str]] = []
@@ -92,68 +107,83 @@ def _words(
             if shared:
                 # "congenital surgery" reads naturally; "transplant and mechanical support" does not
                 # take "surgery", so the word is added only to the areas named by their anatomy.
-                areas = [
-                    f"{s.lower()} surgery" if s in SURGERY_AREAS else s.lower() for s in shared
-                ]
-                reasons.append((value, f"You both focus on {_join(areas)}"))
-        elif factor == "topics":
-            covered = sorted(
-                names["topic"][t]
-                for t in mentee.topics[0] & mentors.topics[j]
-                if t in names["topic"]
+                areas = join_words(
+                    f"{in_sentence(s)} surgery" if s in SURGERY_AREAS else in_sentence(s)
+                    for s in shared
+                )
+                text = (
+                    f"we share an interest in {areas}" if letter else f"You both focus on {areas}"
+                )
+                reasons.append((value, text))
+        elif factor == "topics" and not letter:  # the drafted message names the topics itself
+            covered = join_words(
+                in_sentence(name)
+                for name in sorted(
+                    names["topic"][t]
+                    for t in mentee.topics[0] & mentors.topics[j]
+                    if t in names["topic"]
+                )[:3]
             )
             if covered:
-                reasons.append(
-                    (
-                        value,
-                        f"{who} offer{verb_s} guidance on {_join(c.lower() for c in covered[:3])}",
-                    )
-                )
+                reasons.append((value, f"{who} offer{verb_s} guidance on {covered}"))
         elif factor == "programs":
-            reasons.append(
-                (
-                    value,
-                    f"{who} train{verb_s} at a program on your list ({mentors.institution_names[j]})",
-                )
+            place = mentors.institution_names[j]
+            text = (
+                f"you train at {place}, a program I am considering"
+                if letter
+                else f"{who} train{verb_s} at a program on your list ({place})"
             )
+            reasons.append((value, text))
         elif factor == "region":
-            reasons.append(
-                (
-                    value,
-                    f"{who} {'are' if who == 'They' else 'is'} in your region ({mentors.regions[j]}), handy for away rotations",
-                )
+            region = mentors.regions[j]
+            text = (
+                f"you are in my region ({region}), which would help with away rotations"
+                if letter
+                else f"{who} {'are' if who == 'They' else 'is'} in your region ({region}), "
+                "handy for away rotations"
             )
+            reasons.append((value, text))
         elif factor == "time_zone":
             hours = round(abs(mentee.utc_offsets[0] - mentors.utc_offsets[j]))
-            reasons.append(
-                (
-                    value,
+            if letter:
+                text = (
+                    "we are in the same time zone"
+                    if hours == 0
+                    else f"we are only {hours} hour{'s' if hours != 1 else ''} apart"
+                )
+            else:
+                text = (
                     "Same time zone"
                     if hours == 0
-                    else f"{hours} hour{'s' if hours != 1 else ''}' time difference",
+                    else f"{hours} hour{'s' if hours != 1 else ''}' time difference"
                 )
-            )
+            reasons.append((value, text))
         elif factor == "language":
-            reasons.append(
-                (
-                    value,
+            besides_english = len(mentee.languages[0] & mentors.languages[j]) > 1
+            if letter:
+                text = "we share a language besides English" if besides_english else ""
+            else:
+                text = (
                     "You share a language besides English"
-                    if len(mentee.languages[0] & mentors.languages[j]) > 1
-                    else "You share a language",
+                    if besides_english
+                    else "You share a language"
                 )
-            )
-        elif factor == "concordance":
+            if text:
+                reasons.append((value, text))
+        elif factor == "concordance" and not letter:  # private: never put into a message
             reasons.append((value, "Matches a preference you asked for"))
         elif factor == "meeting":
-            reasons.append((value, "You like to meet the same way"))
+            text = "we like to meet the same way" if letter else "You like to meet the same way"
+            reasons.append((value, text))
         elif factor == "text":
             possessive = {"She": "her", "He": "his", "They": "their"}.get(who, f"{who}'s")
-            reasons.append((value, f"Your goals echo {possessive} bio"))
+            text = "your path matches my goals" if letter else f"Your goals echo {possessive} bio"
+            reasons.append((value, text))
     reasons.sort(key=lambda r: -r[0])
     return [text for _, text in reasons]
 
 
-def _join(items: Any) -> str:
+def join_words(items: Any) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
@@ -273,10 +303,14 @@ def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -
         index, j = scoring.MentorIndex(mentors), 0
     _, factors = scoring.score_one(mentee, mentors, weights, index)
     contributions = scoring.contributions(factors, 0, j, weights)
+    names = _names()
     return Explanation(
         score=sum(v for _, v in contributions),
-        reasons=_words(mentee, mentors, j, contributions, _names(), mentor_enrollment.member),
+        reasons=_words(mentee, mentors, j, contributions, names, mentor_enrollment.member),
         contributions=contributions,
+        letter_reasons=_words(
+            mentee, mentors, j, contributions, names, mentor_enrollment.member, letter=True
+        ),
     )
 
 

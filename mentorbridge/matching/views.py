@@ -58,10 +58,13 @@ def _suggested_message(enrollment: Enrollment, mentor_name: str, reasons: list[s
     member = enrollment.member
     stage = member.stage.name if member.stage else "a trainee"
     where = member.institution.name if member.institution else "my school"
-    topics = ", ".join(t.name.lower() for t in enrollment.topics.all()[:3]) or "my next steps"
-    why = (
-        reasons[0].rstrip(".").lower() if reasons else "your experience fits what I am looking for"
+    topics = (
+        recommendations.join_words(
+            recommendations.in_sentence(t.name) for t in enrollment.topics.order_by("name")[:3]
+        )
+        or "my next steps"
     )
+    why = reasons[0] if reasons else "your experience fits what I am looking for"
     return (
         f"Dear {mentor_name},\n\n"
         f"I am {member.display_name}, {stage} at {where}. I am reaching out because {why}.\n\n"
@@ -109,7 +112,7 @@ def request_new(request: HttpRequest, pk: int, mentor_pk: int) -> HttpResponse:
         form = RequestForm(
             initial={
                 "message": _suggested_message(
-                    enrollment, mentor_enrollment.member.display_name, explanation.reasons
+                    enrollment, mentor_enrollment.member.display_name, explanation.letter_reasons
                 )
             }
         )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from urllib.parse import urlparse
 
 import pytest
 from django.core import mail, signing
+from django.db.models import F
 from django.test import Client
 
 from mentorbridge.core import clock
@@ -78,6 +80,44 @@ def test_the_request_page_suggests_a_first_message(mentee: Enrollment, mentor: E
     )
     assert "Dear Rita Resident" in body
     assert "For a first conversation" in body
+
+
+def test_the_suggested_message_speaks_to_the_mentor(mentee: Enrollment, mentor: Enrollment) -> None:
+    """Reasons written to the mentor ("you offer"), names kept as they are spelled."""
+    from mentorbridge.members.models import Topic
+
+    pathways = Topic.objects.get(slug="career-pathways-integrated-i-6-vs-traditional")
+    mentee.topics.set([pathways])
+    mentor.topics.set([pathways])
+    Cycle.objects.filter(pk=mentee.cycle_id).update(pool_version=F("pool_version") + 1)
+    body = html.unescape(
+        client_for(mentee.member)
+        .get(f"/matching/enrollments/{mentee.pk}/request/{mentor.pk}/")
+        .content.decode()
+    )
+    assert "I would value your guidance on career pathways (integrated I-6 vs traditional)" in body
+    because = re.search(r"I am reaching out because ([^.]+)\.", body)
+    assert because is not None
+    assert because.group(1).startswith(("we ", "you ", "your ")), because.group(1)
+    assert "guidance" not in because.group(1)  # the topics are named once, in the next sentence
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "Career pathways (integrated I-6 vs traditional)",
+            "career pathways (integrated I-6 vs traditional)",
+        ),
+        ("ECMO and mechanical support", "ECMO and mechanical support"),
+        ("A", "a"),
+        ("", ""),
+    ],
+)
+def test_names_inside_a_sentence(name: str, expected: str) -> None:
+    from mentorbridge.matching.recommendations import in_sentence
+
+    assert in_sentence(name) == expected
 
 
 def test_a_fourth_open_request_is_refused(mentee: Enrollment, cycle: Cycle) -> None:
