@@ -24,13 +24,10 @@ run: seed
 	@echo "Serving MentorBridge at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite: first everything but the browser, then the browser tests (skipped, with the
-# reason, when Debian's chromium is absent). Separate runs keep the live server's database
-# connections apart from the 50-thread concurrency tests.
-# On PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorbridge make test
+# The whole suite, browser tests included (skipped, with the reason, when Debian's chromium is
+# absent). On PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorbridge make test
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -n 2 -m e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,16 +31,29 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(django_db_setup: None, django_db_blocker: Any) -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
         pytest.skip(
             "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright runs an asyncio loop in this thread, and from then on asgiref hands out Django's
+    # connections per context: new connection objects, without the copy of the test database
+    # that `serialized_rollback` restores after each flush (it would silently restore nothing, and
+    # the next test would find no programs or taxonomies). The copy is handed over to them.
+    with django_db_blocker.unblock():
+        copies = {
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            for alias in connections
+        }
     with sync_playwright() as playwright:
+        for alias, copy in copies.items():
+            if copy is not None:
+                connections[alias]._test_serialized_contents = copy
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()
