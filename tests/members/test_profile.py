@@ -232,3 +232,11 @@ def test_a_mentors_profile_edit_refreshes_the_mentor_tables(resident: Member) ->
     assert Cycle.objects.get(pk=mentoring.pk).pool_version == versions[mentoring.pk] + 1
     assert Cycle.objects.get(pk=other.pk).pool_version == versions[other.pk]
     assert spanish.pk in features.mentor_pool(mentoring)[0].languages[0]
+    # Saving again without a change leaves the cached tables alone.
+    client_for(resident).post(
+        "/members/me/edit/",
+        valid_profile(
+            full_name=resident.full_name, stage=resident.stage_id, languages=[spanish.pk]
+        ),
+    )
+    assert Cycle.objects.get(pk=mentoring.pk).pool_version == versions[mentoring.pk] + 1
