@@ -24,6 +24,7 @@ from mentorbridge.programs.models import Cycle, Enrollment
 from . import features
 from .engine import scoring
 from .engine.assign import assign
+from .engine.stable import blocking_pairs, prefs_from_scores
 from .models import MatchProposal, MatchRun
 from .services import (
     RequestError,
@@ -251,6 +252,12 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     assignment = assign(scores, seats.tolist(), objective=run.objective)
     for i, j in fixed.items():
         assignment[i] = j
+    # Pairs who would both rather be together than with their match, by the scores the run used
+    # (0 for a stable run: its certificate). Fixed pairs are the coordinator's and never count.
+    mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+    unstable = len(
+        blocking_pairs(assignment.tolist(), mentee_prefs, mentor_prefs, list(snap["seats"]))
+    )
 
     proposals = []
     eligible_rows = np.diff(raw_scores.tocsr().indptr) > 0
@@ -288,6 +295,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
         stage_names=snap.get("stage_names", {}),
         raw_scores=raw_scores,
     )
+    metrics["blocking_pairs"] = unstable
     return proposals, metrics
 
 

@@ -64,6 +64,9 @@ def test_a_run_proposes_pairs_within_capacity(
         assert matched.filter(mentor_enrollment=mentor).count() <= mentor.capacity
     if objective in {"coverage", "maximin"}:
         assert run.metrics["matched"] == 4 == run.metrics["max_possible"]
+    if objective == "stable":
+        assert run.metrics["blocking_pairs"] == 0  # the certificate of a stable run
+    assert run.metrics["blocking_pairs"] >= 0
     unmatched = run.proposals.filter(mentor_enrollment=None)
     assert all(p.unmatched_reason for p in unmatched)
     assert {row["group"] for row in run.metrics["breakdowns"]["institution"]}
@@ -273,3 +276,30 @@ def test_the_preview_page_shows_pairs_and_metrics(cycle: Cycle, coordinator: Mem
     assert "Without a CT program" in body or "With a CT program" in body
     assert "Mentee 0" in body
     assert "Publish" in body
+    assert "Blocking pairs" in body
+
+
+def test_a_run_counts_pairs_who_would_rather_be_together(
+    cycle: Cycle, coordinator: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most total score is not stability: the run says how many pairs it leaves wanting each other."""
+    import scipy.sparse as sp
+
+    mentee_ids = list(
+        Enrollment.objects.filter(cycle=cycle, role="mentee").values_list("pk", flat=True)
+    )
+
+    def two_by_two(index: object, rows: object, weights: object, **kwargs: object) -> sp.csr_matrix:
+        # Mentee 0 likes mentor 0 best (0.9) and mentor 0 agrees, but mentee 1 has no one else:
+        # the most total score separates them; stable matching keeps them together.
+        n, m = len(mentee_ids), 3
+        return sp.csr_matrix(([0.9, 0.8, 0.85, 0.1], ([0, 0, 1, 1], [0, 1, 0, 1])), shape=(n, m))
+
+    monkeypatch.setattr(runs.scoring, "candidates", two_by_two)
+    Enrollment.objects.filter(cycle=cycle, role="mentor").update(capacity=1)
+    Cycle.objects.filter(pk=cycle.pk).update(pool_version=F("pool_version") + 1)
+    total = start(cycle, coordinator, "total")
+    assert total.metrics["blocking_pairs"] == 1
+    body = client_for(coordinator).get(f"/matching/runs/{total.pk}/").content.decode()
+    assert "would both rather be together" in body
+    assert start(cycle, coordinator, "stable").metrics["blocking_pairs"] == 0
