@@ -30,6 +30,19 @@ from ..factories import enroll, make_cycle, make_mentorship
 SKIP = ("/accounts/logout", "/static/", "/admin/")
 LINK = re.compile(r"""href="(/[^"#]*)\"""")
 LIMIT = 250
+# Query parameters the pages read (filters, pagination, search, tabs), each set to nonsense.
+QUERY_NAMES = [
+    "page",
+    "q",
+    "show",
+    "sort",
+    "interest",
+    "topic",
+    "institution",
+    "region",
+    "language",
+]
+QUERY_GARBAGE = ["-1", "99999999999999999999", "abc", "%00", "%3Cscript%3E", "1.5", ""]
 
 
 def crawl(client: Client) -> dict[str, int]:
@@ -93,6 +106,12 @@ def test_every_reachable_page_renders_and_unknown_ids_are_404(
     assert len(statuses) > (3 if who == "visitor" else 10), statuses  # the crawl went somewhere
     errors = {url: code for url, code in statuses.items() if code >= 500}
     assert not errors, errors
+    # The same addresses with nonsense in the query string (filters, pages, searches).
+    for url in statuses:
+        for value in QUERY_GARBAGE:
+            query = "&".join(f"{name}={value}" for name in QUERY_NAMES)
+            code = client.get(f"{url}{'&' if '?' in url else '?'}{query}").status_code
+            assert code < 500, (url, value, code)
     # The same addresses with an id nobody has: a clear 404 (or a redirect to log in), never a 500.
     for url in {
         re.sub(r"/\d+/", "/987654/", u, count=1) for u in statuses if re.search(r"/\d+/", u)
