@@ -28,7 +28,8 @@ from ..factories import enroll, make_cycle, make_mentorship
 
 # Links that end the session or are not pages of ours.
 SKIP = ("/accounts/logout", "/static/", "/admin/")
-LINK = re.compile(r"""href="(/[^"#]*)\"""")
+# Links, and the addresses htmx fetches (a search box, a live preview, filters).
+LINK = re.compile(r"""(?:href|hx-get)="(/[^"#]*)\"""")
 LIMIT = 250
 # Query parameters the pages read (filters, pagination, search, tabs), each set to nonsense.
 QUERY_NAMES = [
