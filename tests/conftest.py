@@ -18,10 +18,14 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: object) -> None:
-    # Also start every test with an empty cache: allauth's rate limits count there.
+    # Also start every test with empty caches: allauth's rate limits count in Django's, and the
+    # mentor tables are cached per cycle id, which the next test's database reuses.
     from django.core.cache import cache
 
+    from mentorbridge.matching import features
+
     cache.clear()
+    features.clear_cache()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 

@@ -1,4 +1,5 @@
-"""Requests from mentees to mentors, and coordinators' batch match runs with their proposals."""
+"""Requests from mentees to mentors, members' rankings for batch runs, and coordinators' batch
+match runs with their proposals."""
 
 from __future__ import annotations
 
@@ -135,3 +136,22 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Proposal {self.pk} in run {self.run_id}"
+
+
+class Ranking(models.Model):
+    """One line of a member's order of preference for the batch run, best first: a mentee ranks
+    mentors, a mentor ranks the mentees who ranked them. Written whole by `rankings.ranking_save`."""
+
+    ranker = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="rankings")
+    ranked = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="ranked_by")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering: ClassVar = ["ranker", "position"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["ranker", "ranked"], name="ranking_once_per_pair"),
+            models.UniqueConstraint(fields=["ranker", "position"], name="ranking_one_per_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranker_id} ranks {self.ranked_id} #{self.position}"

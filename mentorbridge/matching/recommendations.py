@@ -48,6 +48,7 @@ class Explanation:
 class Recommendation:
     enrollment: Enrollment
     explanation: Explanation
+    ranked_place: int | None = None  # where the mentee put this mentor in their own ranking
 
 
 @dataclass
@@ -260,8 +261,10 @@ def for_mentee(
     names = _names()
     items = []
     for j in order:
+        mentor_enrollment = shown.get(mentors.enrollment_ids[j])
+        if mentor_enrollment is None:  # deleted since the table was cached (a member left)
+            continue
         contributions = scoring.contributions(factors, 0, int(j), weights)
-        mentor_enrollment = shown[mentors.enrollment_ids[j]]
         items.append(
             Recommendation(
                 enrollment=mentor_enrollment,

@@ -21,10 +21,10 @@ from mentorbridge.core import clock
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.programs.models import Cycle, Enrollment
 
-from . import features
+from . import features, rankings
 from .engine import scoring
 from .engine.assign import assign
-from .engine.stable import blocking_pairs, prefs_from_scores
+from .engine.stable import blocking_pairs, prefs_from_scores, put_first, stable_match
 from .models import MatchProposal, MatchRun
 from .services import (
     RequestError,
@@ -143,6 +143,7 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
         "seats": [int(seats.get(pk, 0)) for pk in mentors.enrollment_ids],
         "prioritize_without_ct_program": cycle.program.prioritize_without_ct_program,
         "blocked": _blocked_pairs(mentees, mentors),
+        "rankings": rankings.snapshot(cycle),
         "stage_names": {
             str(e.pk): (e.member.stage.name if e.member.stage else "")
             for e in Enrollment.objects.filter(pk__in=mentees.enrollment_ids).select_related(
@@ -249,12 +250,18 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     # Fixed mentees are placed already: drop their rows from the optimisation.
     if fixed:
         scores = scoring.drop_rows(scores, list(fixed))
-    assignment = assign(scores, seats.tolist(), objective=run.objective)
+    # Ranked lists: each member's own ranking first, then the rest of their candidates by score.
+    mentee_prefs, mentor_prefs = _ranked_lists(scores, snap, mentee_index, mentor_index)
+    if run.objective == "stable":
+        assignment = np.asarray(
+            stable_match(mentee_prefs, mentor_prefs, seats.tolist()), dtype=np.int64
+        )
+    else:
+        assignment = assign(scores, seats.tolist(), objective=run.objective)
     for i, j in fixed.items():
         assignment[i] = j
-    # Pairs who would both rather be together than with their match, by the scores the run used
-    # (0 for a stable run: its certificate). Fixed pairs are the coordinator's and never count.
-    mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+    # Pairs who would both rather be together than with their match, by the same lists (0 for a
+    # stable run: its certificate). Fixed pairs are the coordinator's and never count.
     unstable = len(
         blocking_pairs(assignment.tolist(), mentee_prefs, mentor_prefs, list(snap["seats"]))
     )
@@ -297,6 +304,25 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     )
     metrics["blocking_pairs"] = unstable
     return proposals, metrics
+
+
+def _ranked_lists(
+    scores: Any, snap: dict[str, Any], mentee_index: dict[int, int], mentor_index: dict[int, int]
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Score-derived lists with the members' own rankings (from the snapshot) put first."""
+    mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+    lists = snap.get("rankings", {})
+    mentee_first = {
+        mentee_index[int(pk)]: [mentor_index[m] for m in ranked if m in mentor_index]
+        for pk, ranked in lists.get("mentees", {}).items()
+        if int(pk) in mentee_index
+    }
+    mentor_first = {
+        mentor_index[int(pk)]: [mentee_index[e] for e in ranked if e in mentee_index]
+        for pk, ranked in lists.get("mentors", {}).items()
+        if int(pk) in mentor_index
+    }
+    return put_first(mentee_prefs, mentee_first), put_first(mentor_prefs, mentor_first)
 
 
 def _metrics(

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorbridge.core import clock
 from mentorbridge.members.selectors import member_for_user
-from mentorbridge.programs.models import Enrollment
+from mentorbridge.programs.models import Cycle, Enrollment
 from mentorbridge.programs.selectors import get_enrollment_for_member
 
-from . import recommendations, services
+from . import rankings, recommendations, services
 from .forms import DeclineForm, FindForm, RequestForm
 from .models import MentorshipRequest
 from .selectors import get_request_by_id, get_request_for_member, get_request_for_mentor
@@ -38,18 +38,72 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, "Some filters were not understood and were ignored.")
     filters = form.filters()
     page = recommendations.for_mentee(enrollment, filters=filters, limit=20)
+    context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
     if request.htmx:  # type: ignore[attr-defined]
-        return render(
-            request, "matching/_recommendations.html", {"enrollment": enrollment, "page": page}
-        )
+        return render(request, "matching/_recommendations.html", context)
     return render(
         request,
         "matching/find.html",
         {
-            "enrollment": enrollment,
+            **context,
             "form": form,
-            "page": page,
             "filter_options": recommendations.filter_options(enrollment.cycle, filters),
+        },
+    )
+
+
+def _ranking_context(enrollment: Enrollment, page: recommendations.Page) -> dict[str, object]:
+    """For the find page: whether the mentee can rank mentors here, and where each one stands."""
+    can_rank = (
+        rankings.uses_rankings(enrollment.cycle.program)
+        and enrollment.cycle.status == Cycle.Status.OPEN
+        and enrollment.status == Enrollment.Status.ACTIVE
+    )
+    places = {e.pk: n for n, e in enumerate(rankings.ranking_of(enrollment), start=1)}
+    for rec in page.items:
+        rec.ranked_place = places.get(rec.enrollment.pk)
+    return {"can_rank": can_rank, "ranked_count": len(places)}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's own ranking for the batch run: a mentee's mentors, a mentor's applicants."""
+    enrollment = get_enrollment_for_member(member_for_user(request.user), pk)
+    if not rankings.uses_rankings(enrollment.cycle.program):
+        raise Http404("This program has no batch matching.")
+    if request.method == "POST":
+        try:
+            ranked_id = int(request.POST.get("enrollment", ""))
+        except ValueError:
+            ranked_id = 0
+        action = request.POST.get("action", "")
+        try:
+            rankings.ranking_change(ranker=enrollment, ranked_id=ranked_id, action=action)
+        except rankings.RankingError as error:
+            messages.error(request, str(error))
+        else:
+            if action == "add":
+                messages.success(request, "Added to your ranking.")
+        if request.POST.get("next") == "find" and enrollment.role == Enrollment.Role.MENTEE:
+            return redirect("matching:find", pk=enrollment.pk)
+        return redirect("matching:ranking", pk=enrollment.pk)
+    ranked = rankings.ranking_of(enrollment)
+    waiting = []
+    if enrollment.role == Enrollment.Role.MENTOR:
+        waiting = [e for e in rankings.applicants(enrollment) if e not in ranked]
+    return render(
+        request,
+        "matching/ranking.html",
+        {
+            "enrollment": enrollment,
+            "ranked": ranked,
+            "waiting": waiting,
+            "limit": rankings.MENTEE_LIMIT
+            if enrollment.role == Enrollment.Role.MENTEE
+            else rankings.MENTOR_LIMIT,
+            "editable": enrollment.cycle.status == Cycle.Status.OPEN
+            and enrollment.status == Enrollment.Status.ACTIVE,
         },
     )
 

@@ -154,3 +154,28 @@ def test_fifty_concurrent_sends_respect_the_open_request_limit() -> None:
     )
     assert sum(isinstance(r, MentorshipRequest) for r in results) == 3
     assert MentorshipRequest.objects.filter(state="pending").count() == 3
+
+
+def test_many_ranking_changes_at_once_keep_one_list() -> None:
+    """One mentee adding mentors from several tabs at once: every add lands once, in some order,
+    and the limit holds."""
+    from mentorbridge.matching import rankings
+
+    cycle = make_cycle()
+    mentee = enroll(MemberFactory(stage=stage("ms3")), cycle, "mentee")
+    mentors = [
+        enroll(MemberFactory(stage=stage("fellow")), cycle, "mentor", capacity=1)
+        for _ in range(rankings.MENTEE_LIMIT + 5)
+    ]
+    results = run_at_once(
+        [
+            lambda m=m: rankings.ranking_change(ranker=mentee, ranked_id=m.pk, action="add")
+            for m in mentors
+        ]
+    )
+    refused = [r for r in results if isinstance(r, rankings.RankingError)]
+    unexpected = [r for r in results if isinstance(r, Exception) and r not in refused]
+    assert not unexpected, unexpected
+    assert len(refused) == 5
+    ranked = list(rankings.ranking_of(mentee))
+    assert len(ranked) == rankings.MENTEE_LIMIT == len({e.pk for e in ranked})

@@ -193,3 +193,17 @@ def test_the_query_count_does_not_grow_with_the_pool(mentee: Enrollment, cycle: 
         return len(captured)
 
     assert queries(5) == queries(40)
+
+
+def test_a_mentor_deleted_after_the_table_was_cached_is_skipped(
+    mentee: Enrollment, cycle: Cycle
+) -> None:
+    staying = mentor(cycle, "Stella Stays", interests=["congenital"], topics=[])
+    leaving = mentor(cycle, "Leo Leaves", interests=["congenital"], topics=[])
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    assert "Leo Leaves" in client_for(mentee.member).get(url).content.decode()
+    leaving.member.user.delete()  # the account goes; the cached mentor table still lists them
+    response = client_for(mentee.member).get(url)
+    assert response.status_code == 200
+    assert "Leo Leaves" not in response.content.decode()
+    assert staying.member.full_name in response.content.decode()

@@ -4,7 +4,8 @@
 - `blocking_pairs` — the pairs that would rather be together than with their matches (an O(E) check).
 - `optimal_assign` — exact capacity-constrained assignment for three objectives (min-cost flow);
   `assign.optimal_assign_pruned` solves a dense matrix on each side's top-k with a certificate.
-- `prefs_from_scores` — ranked lists from a score matrix, for members who did not rank.
+- `prefs_from_scores` — ranked lists from a score matrix, for members who did not rank;
+  `put_first` puts a member's own ranking ahead of the score-derived order.
 - `quality_report` — what a coordinator needs to judge an assignment.
 - `scoring` — explainable compatibility from plain tables (`PeopleTable`), candidate pairs from
   both sides' top-k (`candidates`), and each factor's part of a pair's score (`explain_pair`).
@@ -24,7 +25,7 @@ from .scoring import (
     explain_pair,
     score_rows,
 )
-from .stable import blocking_pairs, prefs_from_scores, stable_match
+from .stable import blocking_pairs, prefs_from_scores, put_first, stable_match
 from .tables import PeopleTable
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "explain_pair",
     "optimal_assign",
     "prefs_from_scores",
+    "put_first",
     "quality_report",
     "score_rows",
     "stable_match",

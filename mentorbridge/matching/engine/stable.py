@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import operator
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -412,3 +412,26 @@ def prefs_from_scores(scores: sp.spmatrix) -> tuple[list[list[int]], list[list[i
     mentee_prefs = [a.tolist() for a in np.split(cols[by_mentee], mentee_split)] if n else []
     mentor_prefs = [a.tolist() for a in np.split(rows[by_mentor], mentor_split)] if m else []
     return mentee_prefs, mentor_prefs
+
+
+def put_first(
+    prefs: Sequence[Sequence[int]], first: Mapping[int, Sequence[int]]
+) -> list[list[int]]:
+    """Ranked lists with each member's own ranking first, then the rest of their list in its order.
+
+    `prefs` are the acceptable partners of each member, best first (from `prefs_from_scores`, say);
+    `first[i]` is member i's own ranking. Names in a ranking that are not in `prefs[i]` (not
+    acceptable, or not eligible any more) are left out, and so are repeats, so the result ranks the
+    same partners as `prefs`, only in the member's order where they gave one.
+    """
+    result = []
+    for i, ranked in enumerate(prefs):
+        own = first.get(i)
+        if not own:
+            result.append(list(ranked))
+            continue
+        acceptable = set(ranked)
+        head = list(dict.fromkeys(j for j in own if j in acceptable))
+        chosen = set(head)
+        result.append(head + [j for j in ranked if j not in chosen])
+    return result

@@ -244,3 +244,12 @@ def test_prefs_from_scores_orders_by_score_then_index() -> None:
     mentee_prefs, mentor_prefs = prefs_from_scores(scores)
     assert mentee_prefs == [[1, 0], [2, 0, 1]]
     assert mentor_prefs == [[0, 1], [0, 1], [1]]
+
+
+def test_a_members_own_ranking_comes_first() -> None:
+    from mentorbridge.matching.engine import put_first
+
+    prefs = [[2, 0, 1], [1, 0], []]
+    # Mentee 0 ranked 1 then 0; mentee 1 ranked someone not acceptable (5) and 0 twice; 2 nobody.
+    assert put_first(prefs, {0: [1, 0], 1: [5, 0, 0]}) == [[1, 0, 2], [0, 1], []]
+    assert put_first(prefs, {}) == prefs
