@@ -38,3 +38,11 @@ def test_the_landing_page_explains_both_tracks() -> None:
 def test_an_unknown_page_is_a_friendly_404() -> None:
     response = Client().get("/no/such/page/")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_address_gets_the_400_page(client) -> None:
+    # PostgreSQL cannot compare text holding NUL: a search would otherwise fail as a 500.
+    response = client.get("/members/institutions/options/?q=%00")
+    assert response.status_code == 400
+    assert response.status_code == client.get("/?x%00=1").status_code
