@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.text import slugify
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
 
 from mentorbridge.core import clock
+from mentorbridge.core.notifications import notify
 from mentorbridge.members.models import Member
+from mentorbridge.programs.models import Cycle
 
-from .models import Meeting, Mentorship
+from .models import CertificateIssue, Meeting, Mentorship
 
 
 @dataclass
@@ -94,4 +101,53 @@ def certificate_pdf(record: MentorRecord) -> bytes:
     )
     page.showPage()
     page.save()
+    return buffer.getvalue()
+
+
+def certified_mentors(cycle: Cycle) -> list[Member]:
+    """Mentors with at least one completed mentorship in the cycle."""
+    return list(
+        Member.objects.filter(mentoring_in__cycle=cycle, mentoring_in__completed=True)
+        .select_related("user")
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def certificates_issue(*, cycle: Cycle, by: Any) -> tuple[int, int]:
+    """Tell every certified mentor of the cycle that their certificate is ready, once each.
+
+    Returns (told now, told before). Safe to run again: a mentor already told is skipped, and two
+    coordinators clicking at once tell each mentor once (the unique constraint decides).
+    """
+    told = 0
+    mentors = certified_mentors(cycle)
+    for mentor in mentors:
+        with transaction.atomic():
+            _, created = CertificateIssue.objects.get_or_create(
+                mentor=mentor, cycle=cycle, defaults={"issued_by": by}
+            )
+            if created:
+                told += 1
+                notify(
+                    member=mentor,
+                    kind="certificate",
+                    title=f"Your mentoring certificate for {cycle} is ready",
+                    url=reverse("mentorships:certificate"),
+                    template="certificate_ready",
+                    context={"cycle": cycle},
+                )
+    return told, len(mentors) - told
+
+
+def certificates_zip(cycle: Cycle) -> bytes:
+    """Every certified mentor's certificate of the cycle, one PDF each, in one ZIP file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for mentor in certified_mentors(cycle):
+            name = slugify(mentor.full_name) or "mentor"
+            archive.writestr(
+                f"mentoring-certificate-{name}-{mentor.pk}.pdf",
+                certificate_pdf(mentor_record(mentor)),
+            )
     return buffer.getvalue()

@@ -382,3 +382,22 @@ class PodVisibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {'visible' if self.visible else 'hidden'} in pods"
+
+
+class CertificateIssue(models.Model):
+    """A coordinator issued a mentor's certificate for a cycle: the mentor was told once."""
+
+    mentor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="certificates")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="certificates")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["mentor", "cycle"], name="certificate_once_per_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"Certificate for {self.mentor} · {self.cycle}"

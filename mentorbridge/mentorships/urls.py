@@ -22,5 +22,7 @@ urlpatterns = [
     path("record/certificate.pdf", views.certificate, name="certificate"),
     path("check-ins/<int:pk>/", views.check_in, name="check_in"),
     path("at-risk/", views.at_risk, name="at_risk"),
+    path("cycles/<int:pk>/certificates/", views.certificates_issue, name="certificates_issue"),
+    path("cycles/<int:pk>/certificates.zip", views.certificates_zip, name="certificates_zip"),
     path("at-risk/<int:pk>/note/", views.at_risk_note, name="at_risk_note"),
 ]

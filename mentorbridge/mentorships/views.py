@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,9 @@ from mentorbridge.core import clock
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
+from mentorbridge.programs.models import Cycle
 
+from . import certificate as certificates
 from . import jobs, services
 from .calendar import invite
 from .certificate import certificate_pdf, mentor_record
@@ -483,3 +485,33 @@ def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Noted.")
     return redirect("mentorships:at_risk")
+
+
+@require_POST
+@coordinator_required
+def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tell every mentor with a completed mentorship in the cycle that their certificate is ready."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    told, before = certificates.certificates_issue(cycle=cycle, by=request.user)
+    if told + before == 0:
+        messages.info(request, f"No mentor has a completed mentorship in {cycle} yet.")
+    else:
+        messages.success(
+            request,
+            f"Certificates issued for {cycle}: {told} mentor{'s' if told != 1 else ''} told now"
+            + (f", {before} already told before." if before else "."),
+        )
+    return redirect("programs:coordinate")
+
+
+@require_GET
+@coordinator_required
+def certificates_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """All the cycle's certificates in one ZIP file, to print or send to program directors."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    if not certificates.certified_mentors(cycle):
+        messages.info(request, f"No mentor has a completed mentorship in {cycle} yet.")
+        return redirect("programs:coordinate")
+    response = HttpResponse(certificates.certificates_zip(cycle), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="certificates-cycle-{cycle.pk}.zip"'
+    return response

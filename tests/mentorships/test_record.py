@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mentorbridge.members.models import Member
 from mentorbridge.mentorships import services
 from mentorbridge.mentorships.models import Meeting, PodVisibility
@@ -53,3 +55,55 @@ def test_a_pod_shows_only_when_everyone_agreed(
         "Rita Resident"
         not in client_for(other).get("/mentorships/").content.decode().split("My pod")[1]
     )
+
+
+def test_coordinators_issue_a_cycles_certificates_once_and_download_them_all(
+    student: Member,
+    resident: Member,
+    coordinator: Member,
+    outsider: Member,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import io
+    import zipfile
+
+    from django.core import mail
+
+    from mentorbridge.core.models import Notification
+
+    cycle = make_cycle()
+    done = make_mentorship(student, resident, cycle)
+    other_student = MemberFactory(full_name="Ongoing Olive", stage=stage("ms1"))
+    make_mentorship(
+        other_student, MemberFactory(full_name="Busy Ben", stage=stage("fellow")), cycle
+    )
+    issue = f"/mentorships/cycles/{cycle.pk}/certificates/"
+    download = f"/mentorships/cycles/{cycle.pk}/certificates.zip"
+    client = client_for(coordinator)
+    response = client.post(issue, follow=True)
+    assert "No mentor has a completed mentorship" in response.content.decode()
+
+    services.mentorship_close(mentorship=done, by=None, completed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(issue, follow=True)
+    assert "1 mentor told now" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[resident.user.email]]
+    assert "certificate" in mail.outbox[0].subject and "/mentorships/record/" in mail.outbox[0].body
+    assert Notification.objects.filter(member=resident, kind="certificate").count() == 1
+    assert not Notification.objects.filter(kind="certificate").exclude(member=resident).exists()
+    # Issuing again tells nobody twice.
+    again = client.post(issue, follow=True).content.decode()
+    assert "0 mentors told now, 1 already told before" in again
+    assert Notification.objects.filter(member=resident, kind="certificate").count() == 1
+    archive = zipfile.ZipFile(io.BytesIO(client.get(download).content))
+    assert [n.startswith("mentoring-certificate-rita-resident") for n in archive.namelist()] == [
+        True
+    ]
+    assert archive.read(archive.namelist()[0]).startswith(b"%PDF")
+    # Members never see these pages; a GET cannot issue.
+    for member in (resident, outsider):
+        assert client_for(member).post(issue).status_code == 404
+        assert client_for(member).get(download).status_code == 404
+    assert client.get(issue).status_code == 405
+    assert client.post("/mentorships/cycles/987654/certificates/").status_code == 404
+    assert len(mail.outbox) == 1
