@@ -3,7 +3,7 @@ from django.contrib import admin
 from mentorbridge.programs.admin import CycleAdmin
 from mentorbridge.programs.models import Cycle
 
-from .models import AtRisk, AuditEntry, CalendarDate, Mentorship, Report, Resource
+from .models import AtRisk, AuditEntry, CalendarDate, CheckIn, Mentorship, Report, Resource
 
 
 @admin.register(Mentorship)
@@ -53,6 +53,32 @@ class AtRiskAdmin(admin.ModelAdmin):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["mentorship", "reporter", "block", "created_at"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """The Task Force reads the check-ins here; members' answers are never edited."""
+
+    list_display = [
+        "mentorship",
+        "member",
+        "kind",
+        "number",
+        "due_at",
+        "answered_at",
+        "rating",
+        "met",
+        "recommend",
+    ]
+    list_filter = ["kind", "rating", "met", "mentorship__program", "mentorship__cycle"]
+    list_select_related = ["mentorship__mentee", "mentorship__mentor", "member"]
+    search_fields = ["member__full_name", "comments"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(AuditEntry)

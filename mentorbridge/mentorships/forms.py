@@ -194,3 +194,22 @@ class CheckInForm(forms.ModelForm):
         ].label = "How likely are you to recommend the program to a colleague? (0–10)"
         if not final:
             del self.fields["recommend"]
+        # The program's own questions, after the standard ones; answers are optional words.
+        self.questions = self.instance.mentorship.program.questions(final=final)
+        for n, question in enumerate(self.questions):
+            self.fields[f"question_{n}"] = forms.CharField(
+                label=question,
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+            )
+
+    def save(self, commit: bool = True) -> CheckIn:
+        item: CheckIn = super().save(commit=False)
+        item.answers = {
+            question: self.cleaned_data.get(f"question_{n}", "")
+            for n, question in enumerate(self.questions)
+        }
+        if commit:
+            item.save()
+        return item

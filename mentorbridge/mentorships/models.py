@@ -266,6 +266,8 @@ class CheckIn(models.Model):
         blank=True,
         validators=[MaxValueValidator(10)],
     )
+    # The program's own questions and their answers, as asked: {"question": "answer"}.
+    answers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering: ClassVar = ["due_at", "pk"]

@@ -52,6 +52,14 @@ class Program(models.Model):
     max_open_requests = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
+    check_in_questions = models.TextField(
+        blank=True,
+        help_text="Questions added to every check-in, one per line (answered in words, optional).",
+    )
+    final_questions = models.TextField(
+        blank=True,
+        help_text="Questions added to the end-of-term evaluation, one per line.",
+    )
     prioritize_without_ct_program = models.BooleanField(
         "give students from schools without a CT program priority in batch runs", default=True
     )
@@ -64,6 +72,11 @@ class Program(models.Model):
 
     def effective_weights(self) -> dict[str, float]:
         return {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in (self.weights or {}).items()}}
+
+    def questions(self, *, final: bool) -> list[str]:
+        """The program's own check-in (or end-of-term) questions, in order, blanks skipped."""
+        text = self.final_questions if final else self.check_in_questions
+        return [line.strip() for line in text.splitlines() if line.strip()][:10]
 
     @property
     def allows_requests(self) -> bool:

@@ -77,6 +77,34 @@ def test_a_low_rating_puts_the_pair_at_risk_at_once(
     assert client_for(student).get(f"/mentorships/check-ins/{other.pk}/").status_code == 404
 
 
+def test_the_programs_own_questions_are_asked_and_kept(
+    mentorship: Mentorship, student: Member, django_capture_on_commit_callbacks
+) -> None:
+    from mentorbridge.programs.models import Program
+
+    Program.objects.filter(pk=mentorship.program_id).update(
+        check_in_questions="What did you talk about?\n\n  Which topic should we add?  \n",
+        final_questions="Would you mentor or be mentored again?",
+    )
+    run(START + dt.timedelta(days=31), django_capture_on_commit_callbacks)
+    check_in = CheckIn.objects.get(member=student)
+    url = f"/mentorships/check-ins/{check_in.pk}/"
+    page = client_for(student).get(url).content.decode()
+    assert "What did you talk about?" in page and "Which topic should we add?" in page
+    assert "Would you mentor" not in page  # the end-of-term question waits for the end
+    too_long = {"rating": 4, "met": "yes", "question_0": "x" * 2001}
+    assert client_for(student).post(url, too_long).status_code == 400
+    check_in.refresh_from_db()
+    assert check_in.answered_at is None
+    answers = {"rating": 4, "met": "yes", "question_0": "Away rotations", "question_1": ""}
+    assert client_for(student).post(url, answers).status_code == 302
+    check_in.refresh_from_db()
+    assert check_in.answers == {
+        "What did you talk about?": "Away rotations",
+        "Which topic should we add?": "",
+    }
+
+
 def test_no_first_meeting_in_21_days_nudges_both_once(
     mentorship: Mentorship, django_capture_on_commit_callbacks
 ) -> None:
