@@ -180,3 +180,59 @@ def test_ids_too_large_for_the_database_match_nothing(student: Member) -> None:
     assert list(Member.objects.filter(pk__in=[huge])) == []
     assert list(Member.objects.filter(pk__in=[huge, student.pk])) == [student]
     assert list(Member.objects.filter(pk__in=[-huge])) == []
+
+
+class Controls(HTMLParser):
+    """Form controls a person fills in, and the labels on the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.labelled: set[str] = set()
+        self.ids: list[str] = []
+        self.in_label = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"] or "")
+        if tag == "label":
+            self.in_label += 1
+            if a.get("for"):
+                self.labelled.add(a["for"] or "")
+        elif tag in {"input", "select", "textarea"}:
+            if (a.get("type") or "text") in {"hidden", "submit", "button"}:
+                return
+            self.controls.append({**a, "wrapped": "yes" if self.in_label else None})
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label" and self.in_label:
+            self.in_label -= 1
+
+
+@pytest.mark.parametrize("who", ["student", "resident", "surgeon", "coordinator", "visitor"])
+def test_every_field_has_a_label_and_ids_are_unique(populated: dict[str, Member], who: str) -> None:
+    """Screen readers name each field by its label (or aria-label): none may go unnamed, and no
+    id may repeat on a page (a label would name the wrong field)."""
+    client = Client() if who == "visitor" else client_for(populated[who])
+    unnamed, repeated = [], []
+    for url, code in crawl(client).items():
+        if code != 200:
+            continue
+        response = client.get(url)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = Controls()
+        page.feed(response.content.decode())
+        for control in page.controls:
+            named = (
+                control.get("wrapped")
+                or control.get("aria-label")
+                or control.get("aria-labelledby")
+                or (control.get("id") and control.get("id") in page.labelled)
+            )
+            if not named:
+                unnamed.append((url, control.get("name")))
+        repeated += [(url, i) for i in sorted(set(page.ids)) if page.ids.count(i) > 1]
+    assert not unnamed, unnamed
+    assert not repeated, repeated
