@@ -303,7 +303,30 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
         raw_scores=raw_scores,
     )
     metrics["blocking_pairs"] = unstable
+    metrics["rankings"] = _rankings_met(snap, mentee_index, mentors.enrollment_ids, assignment)
     return proposals, metrics
+
+
+def _rankings_met(
+    snap: dict[str, Any],
+    mentee_index: dict[int, int],
+    mentor_ids: list[int],
+    assignment: np.ndarray,
+) -> dict[str, int]:
+    """How the mentees who ranked mentors fared: how many, and how many got their first choice or
+    one of the mentors they ranked."""
+    ranked = {
+        int(pk): lists
+        for pk, lists in snap.get("rankings", {}).get("mentees", {}).items()
+        if int(pk) in mentee_index and lists
+    }
+    got = {pk: assignment[mentee_index[pk]] for pk in ranked}
+    mentor_of = {pk: mentor_ids[j] if j >= 0 else None for pk, j in got.items()}
+    return {
+        "mentees": len(ranked),
+        "first_choice": sum(1 for pk, lists in ranked.items() if mentor_of[pk] == lists[0]),
+        "ranked_choice": sum(1 for pk, lists in ranked.items() if mentor_of[pk] in lists),
+    }
 
 
 def _ranked_lists(

@@ -170,4 +170,7 @@ def test_a_stable_run_follows_the_members_rankings(
     got = dict(run.proposals.values_list("mentee_enrollment_id", "mentor_enrollment_id"))
     assert got == wanted
     assert run.metrics["blocking_pairs"] == 0
+    assert run.metrics["rankings"] == {"mentees": 2, "first_choice": 2, "ranked_choice": 2}
     assert run.inputs_snapshot["rankings"]["mentees"][str(a.pk)] == [wanted[a.pk]]
+    page = client_for(coordinator).get(f"/matching/runs/{run.pk}/").content.decode()
+    assert "2 mentees ranked mentors: 2 got their first choice" in page
