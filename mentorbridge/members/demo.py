@@ -90,7 +90,7 @@ DEMO_LOGINS = [
     ),
     DemoLogin(
         f"fellow@{DEMO_DOMAIN}",
-        "Fellow, congenital surgery",
+        "Fellow, congenital surgery; already mentors a student",
         "Priya Raman",
         "fellow",
         "Johns Hopkins Hospital",
@@ -98,7 +98,7 @@ DEMO_LOGINS = [
     ),
     DemoLogin(
         f"surgeon@{DEMO_DOMAIN}",
-        "Senior surgeon, mentor in track 2",
+        "Senior surgeon, mentor in track 2; already mentors a resident",
         "Joseph Whitaker",
         "senior-surgeon",
         "Dartmouth Hitchcock Medical Center",
