@@ -243,6 +243,17 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     scores = scoring.candidates(
         index, rows_e, weights, seats=seats, k=CANDIDATES_PER_SIDE, forbidden=forbidden
     )
+    # Pairs a mentee ranked by name stay in play even when they are outside both top-k lists.
+    ranked_pairs = [
+        (mentee_index[int(pk)], mentor_index[pk_m])
+        for pk, ranked in snap.get("rankings", {}).get("mentees", {}).items()
+        if int(pk) in mentee_index
+        for pk_m in ranked
+        if pk_m in mentor_index
+    ]
+    scores = scoring.with_pairs(
+        scores, index, rows_e, weights, ranked_pairs, seats=seats, forbidden=forbidden
+    )
     raw_scores = scores.copy()
     if snap.get("prioritize_without_ct_program"):
         boost = np.where(np.asarray(mentees.institution_has_ct, dtype=bool), 1.0, NO_CT_PRIORITY)

@@ -174,3 +174,25 @@ def test_a_stable_run_follows_the_members_rankings(
     assert run.inputs_snapshot["rankings"]["mentees"][str(a.pk)] == [wanted[a.pk]]
     page = client_for(coordinator).get(f"/matching/runs/{run.pk}/").content.decode()
     assert "2 mentees ranked mentors: 2 got their first choice" in page
+
+
+def test_a_ranked_mentor_outside_the_candidate_lists_still_counts(
+    cycle: Cycle, coordinator: Member, student: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Candidates keep each side's top-k pairs; a pair a mentee ranked by name is kept anyway."""
+    import scipy.sparse as sp
+
+    a = enroll(student, cycle, "mentee", goals="congenital heart surgery")
+    first, second = mentor(cycle, "Mentor One"), mentor(cycle, "Mentor Two")
+
+    def only_the_first(index: object, rows: object, weights: object, **kwargs: object) -> object:
+        # As if top-k pruning had kept only (mentee, first mentor).
+        return sp.csr_matrix(([0.9], ([0], [0])), shape=(1, 2))
+
+    monkeypatch.setattr(runs.scoring, "candidates", only_the_first)
+    change(a, second, "add")
+    run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="stable")
+    run = runs.match_run_execute(run_id=run.pk)
+    proposed = dict(run.proposals.values_list("mentee_enrollment_id", "mentor_enrollment_id"))
+    assert proposed[a.pk] == second.pk  # put back with its real score, and ranked first
+    assert first.pk != second.pk

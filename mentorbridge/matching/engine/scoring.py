@@ -744,3 +744,54 @@ def pair_contributions(
         for r, i in enumerate(rows):
             result[int(i)] = contributions(factors, r, int(assignment[i]), weights)
     return result
+
+
+def with_pairs(
+    scores: sp.csr_matrix,
+    index: MentorIndex,
+    rows_e: MenteeRows,
+    weights: dict[str, float],
+    pairs: Iterable[tuple[int, int]],
+    *,
+    seats: np.ndarray,
+    forbidden: set[tuple[int, int]] | None = None,
+    chunk: int = 200,
+) -> sp.csr_matrix:
+    """`scores` with the given (mentee row, mentor) pairs added where eligible, scored like the rest.
+
+    Candidates keep only each side's top-k; a pair a member asked for by name (their ranking) must
+    not be lost to that pruning. A pair stays out when `candidates` would exclude it anyway: no
+    seat, forbidden, or not eligible (stage, insisted preferences).
+    """
+    csr = sp.csr_matrix(scores)
+    csr.sort_indices()
+    n, m = csr.shape
+    wanted = sorted(
+        {(i, j) for i, j in pairs if seats[j] > 0 and (i, j) not in (forbidden or set())}
+    )
+    if not wanted:
+        return csr
+    # Which are stored already: stored pairs as sorted row * m + column keys, searched at once.
+    stored = np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr)) * m + csr.indices
+    keys = np.asarray([i * m + j for i, j in wanted], dtype=np.int64)
+    at = np.minimum(np.searchsorted(stored, keys), max(stored.size - 1, 0))
+    present = (stored[at] == keys) if stored.size else np.zeros(keys.size, dtype=bool)
+    missing = [pair for pair, here in zip(wanted, present.tolist(), strict=True) if not here]
+    if not missing:
+        return csr
+    by_row: dict[int, list[int]] = {}
+    for i, j in missing:
+        by_row.setdefault(i, []).append(j)
+    rows_all, cols_all, vals_all = [], [], []
+    ordered = sorted(by_row)
+    for start in range(0, len(ordered), chunk):
+        rows = np.asarray(ordered[start : start + chunk], dtype=np.int64)
+        block, _ = score_rows(index, rows_e, rows, weights)
+        for r, i in enumerate(rows.tolist()):
+            for j in by_row[i]:
+                if np.isfinite(block[r, j]) and block[r, j] > 0:
+                    rows_all.append(i)
+                    cols_all.append(j)
+                    vals_all.append(float(block[r, j]))
+    extra = sp.csr_matrix((vals_all, (rows_all, cols_all)), shape=csr.shape)
+    return (csr + extra).tocsr()

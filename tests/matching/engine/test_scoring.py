@@ -195,3 +195,32 @@ def test_a_table_without_the_optional_language_flag_insists_on_nothing() -> None
     rows = MenteeRows(mentees, index)
     assert not rows.language_insisted.any()
     assert candidates(index, rows, WEIGHTS, seats=np.full(8, 1), k=2).nnz > 0
+
+
+def test_pairs_asked_for_by_name_are_added_with_their_scores() -> None:
+    from mentorbridge.matching.engine.scoring import with_pairs
+
+    index, rows, dense = pool(n=40, m=20, seed=5)
+    seats = np.full(index.size, 2)
+    seats[3] = 0
+    matrix = candidates(index, rows, WEIGHTS, seats=seats, k=1)
+    stored = matrix.toarray() > 0
+    absent = [
+        (i, j)
+        for i in range(rows.size)
+        for j in range(index.size)
+        if not stored[i, j] and np.isfinite(dense[i, j]) and j != 3
+    ]
+    ineligible = [
+        (i, j) for i in range(rows.size) for j in range(index.size) if not np.isfinite(dense[i, j])
+    ]
+    wanted = [absent[0], absent[1], (absent[2][0], 3), *ineligible[:1], absent[3]]
+    forbidden = {absent[3]}
+    result = with_pairs(matrix, index, rows, WEIGHTS, wanted, seats=seats, forbidden=forbidden)
+    added = (result.toarray() > 0) & ~stored
+    assert set(zip(*np.nonzero(added), strict=True)) == {absent[0], absent[1]}
+    for i, j in (absent[0], absent[1]):
+        assert result[i, j] == pytest.approx(dense[i, j], abs=1e-5)
+    # Pairs already stored are left as they were; nothing asked adds nothing.
+    assert (result.toarray()[stored] == matrix.toarray()[stored]).all()
+    assert with_pairs(matrix, index, rows, WEIGHTS, [], seats=seats).nnz == matrix.nnz
