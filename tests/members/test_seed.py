@@ -63,3 +63,21 @@ def test_the_demo_fellow_and_surgeon_already_mentor_someone() -> None:
     ).exists()
     call_command("seed_demo", "--size", "120", "--quiet-logins")
     assert Mentorship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_rankings_are_valid_and_made_once() -> None:
+    from mentorbridge.matching.models import Ranking
+
+    call_command("seed_demo", "--size", "120", "--quiet-logins")
+    rows = Ranking.objects.select_related("ranker__member__user", "ranked")
+    assert rows.exists()
+    for row in rows:
+        assert row.ranker.cycle_id == row.ranked.cycle_id
+        assert row.ranker.role != row.ranked.role
+        assert row.ranker.member.user.email.startswith("demo")  # named logins rank nobody
+        if row.ranker.role == "mentor":  # mentors rank only mentees who ranked them
+            assert Ranking.objects.filter(ranker=row.ranked, ranked=row.ranker).exists()
+    count = rows.count()
+    call_command("seed_demo", "--size", "120", "--quiet-logins")
+    assert Ranking.objects.count() == count

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mentorbridge.matching.demo import seed_rankings
 from mentorbridge.members.demo import DEMO_PASSWORD, SIZES, seed_demo
 from mentorbridge.mentorships.demo import seed_mentorships
 from mentorbridge.programs.demo import seed_cycles
@@ -37,11 +38,13 @@ class Command(BaseCommand):
         report = seed_demo(size)
         enrollments = seed_cycles()
         pairs = seed_mentorships()
+        ranked = seed_rankings()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo data: {report.members_created} members created, {report.members_total} in all, "
             f"{report.institutions_created} institutions and {enrollments} enrollments in the open "
-            f"demo cycles and {pairs} demo mentorships created ({elapsed:.1f} s)."
+            f"demo cycles, {pairs} demo mentorships and {ranked} ranking entries created "
+            f"({elapsed:.1f} s)."
         )
         if options["quiet_logins"]:
             return
