@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.db.models import F
@@ -277,6 +279,8 @@ def test_the_preview_page_shows_pairs_and_metrics(cycle: Cycle, coordinator: Mem
     assert "Mentee 0" in body
     assert "Publish" in body
     assert "Blocking pairs" in body
+    # Each pair's strongest factors, with their share of the score.
+    assert re.search(r"(shared interests|goals/bio similarity|time zone|meeting style) \d+%", body)
 
 
 def test_a_run_counts_pairs_who_would_rather_be_together(
