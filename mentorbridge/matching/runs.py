@@ -243,14 +243,9 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     scores = scoring.candidates(
         index, rows_e, weights, seats=seats, k=CANDIDATES_PER_SIDE, forbidden=forbidden
     )
+    mentee_first, mentor_first = _rankings_by_index(snap, mentee_index, mentor_index)
     # Pairs a mentee ranked by name stay in play even when they are outside both top-k lists.
-    ranked_pairs = [
-        (mentee_index[int(pk)], mentor_index[pk_m])
-        for pk, ranked in snap.get("rankings", {}).get("mentees", {}).items()
-        if int(pk) in mentee_index
-        for pk_m in ranked
-        if pk_m in mentor_index
-    ]
+    ranked_pairs = [(i, j) for i, ranked in mentee_first.items() for j in ranked]
     scores = scoring.with_pairs(
         scores, index, rows_e, weights, ranked_pairs, seats=seats, forbidden=forbidden
     )
@@ -262,7 +257,9 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     if fixed:
         scores = scoring.drop_rows(scores, list(fixed))
     # Ranked lists: each member's own ranking first, then the rest of their candidates by score.
-    mentee_prefs, mentor_prefs = _ranked_lists(scores, snap, mentee_index, mentor_index)
+    mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+    mentee_prefs = put_first(mentee_prefs, mentee_first)
+    mentor_prefs = put_first(mentor_prefs, mentor_first)
     if run.objective == "stable":
         assignment = np.asarray(
             stable_match(mentee_prefs, mentor_prefs, seats.tolist()), dtype=np.int64
@@ -340,11 +337,10 @@ def _rankings_met(
     }
 
 
-def _ranked_lists(
-    scores: Any, snap: dict[str, Any], mentee_index: dict[int, int], mentor_index: dict[int, int]
-) -> tuple[list[list[int]], list[list[int]]]:
-    """Score-derived lists with the members' own rankings (from the snapshot) put first."""
-    mentee_prefs, mentor_prefs = prefs_from_scores(scores)
+def _rankings_by_index(
+    snap: dict[str, Any], mentee_index: dict[int, int], mentor_index: dict[int, int]
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """The snapshot's rankings as engine rows and columns, keeping only people in this run."""
     lists = snap.get("rankings", {})
     mentee_first = {
         mentee_index[int(pk)]: [mentor_index[m] for m in ranked if m in mentor_index]
@@ -356,7 +352,7 @@ def _ranked_lists(
         for pk, ranked in lists.get("mentors", {}).items()
         if int(pk) in mentor_index
     }
-    return put_first(mentee_prefs, mentee_first), put_first(mentor_prefs, mentor_first)
+    return mentee_first, mentor_first
 
 
 def _metrics(
