@@ -59,7 +59,7 @@ def _ranking_context(enrollment: Enrollment, page: recommendations.Page) -> dict
         and enrollment.cycle.status == Cycle.Status.OPEN
         and enrollment.status == Enrollment.Status.ACTIVE
     )
-    places = {e.pk: n for n, e in enumerate(rankings.ranking_of(enrollment), start=1)}
+    places = {pk: n for n, pk in enumerate(rankings.ranked_ids(enrollment), start=1)}
     for rec in page.items:
         rec.ranked_place = places.get(rec.enrollment.pk)
     return {"can_rank": can_rank, "ranked_count": len(places)}
