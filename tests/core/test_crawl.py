@@ -46,22 +46,30 @@ QUERY_NAMES = [
 QUERY_GARBAGE = ["-1", "99999999999999999999", "abc", "%00", "%3Cscript%3E", "1.5", ""]
 
 
-def crawl(client: Client) -> dict[str, int]:
-    """Status of every page reachable from "/" by links, breadth first."""
-    seen: dict[str, int] = {}
+def crawl_pages(client: Client) -> dict[str, tuple[int, str]]:
+    """Status and HTML (empty for other content) of every page reachable from "/" by links,
+    breadth first."""
+    seen: dict[str, tuple[int, str]] = {}
     queue = ["/"]
     while queue and len(seen) < LIMIT:
         url = queue.pop(0)
         if url in seen:
             continue
         response = client.get(url)
-        seen[url] = response.status_code
-        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            for href in LINK.findall(response.content.decode()):
+        is_html = "text/html" in response.get("Content-Type", "")
+        body = response.content.decode() if is_html else ""
+        seen[url] = (response.status_code, body)
+        if response.status_code == 200:
+            for href in LINK.findall(body):
                 href = html.unescape(href)
                 if not href.startswith(SKIP) and href not in seen:
                     queue.append(href)
     return seen
+
+
+def crawl(client: Client) -> dict[str, int]:
+    """Status of every page reachable from "/" by links."""
+    return {url: status for url, (status, _) in crawl_pages(client).items()}
 
 
 @pytest.fixture
@@ -159,11 +167,11 @@ def test_every_form_survives_garbage(populated: dict[str, Member], who: str) -> 
     """Each POST form, every field filled with each kind of nonsense: a clear answer, never a 500."""
     client = client_for(populated[who])
     forms: dict[str, set[str]] = {}
-    for url, code in crawl(client).items():
+    for url, (code, body) in crawl_pages(client).items():
         if code != 200:
             continue
         parser = Forms(url)
-        parser.feed(client.get(url).content.decode())
+        parser.feed(body)
         for action, names in parser.forms:
             if not action.startswith(("/accounts/logout", "/accounts/")):
                 forms.setdefault(action, set()).update(names - {"csrfmiddlewaretoken"})
@@ -216,14 +224,11 @@ def test_every_field_has_a_label_and_ids_are_unique(populated: dict[str, Member]
     id may repeat on a page (a label would name the wrong field)."""
     client = Client() if who == "visitor" else client_for(populated[who])
     unnamed, repeated = [], []
-    for url, code in crawl(client).items():
-        if code != 200:
-            continue
-        response = client.get(url)
-        if "text/html" not in response.get("Content-Type", ""):
+    for url, (code, body) in crawl_pages(client).items():
+        if code != 200 or not body:
             continue
         page = Controls()
-        page.feed(response.content.decode())
+        page.feed(body)
         for control in page.controls:
             named = (
                 control.get("wrapped")
