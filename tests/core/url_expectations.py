@@ -141,6 +141,27 @@ EXPECTATIONS: dict[str, Expect] = {
     "mentorships:at_risk_note": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("risk")),
     "mentorships:certificates_issue": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("cycle")),
     "mentorships:certificates_zip": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
+    # dashboard: coordinators only; each download is audited (DataExport), also on GET.
+    "dashboard:index": Expect(get=COORDINATOR, post=NOBODY),
+    "dashboard:cycle": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
+    "dashboard:table": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.cycle.pk, "slug": "funnel", "fmt": "csv"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "dashboard:report": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.cycle.pk, "fmt": "csv"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "dashboard:export": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.cycle.pk, "what": "pairs", "fmt": "csv"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
     # Django's admin: staff only (coordinators are staff); others are sent to the admin's login.
     "admin:login": Expect(get=EVERYONE, post=EVERYONE),
     "admin:logout": Expect(get=EVERYONE, post=EVERYONE),
