@@ -27,7 +27,8 @@ from mentorbridge.core import clock
 from mentorbridge.core.models import Notification
 from mentorbridge.matching import runs, services
 from mentorbridge.matching.models import MatchRun, MentorshipRequest
-from mentorbridge.members.models import Member, PrivateIdentity
+from mentorbridge.members.models import Member, PrivateIdentity, StageChange
+from mentorbridge.members.services import stage_change_request
 from mentorbridge.mentorships import services as workspace
 from mentorbridge.mentorships.models import AtRisk, CheckIn, Goal, Meeting, Mentorship
 from mentorbridge.programs.models import Cycle, Enrollment
@@ -125,6 +126,7 @@ class World:
     request: MentorshipRequest
     run: MatchRun
     risk: AtRisk
+    stage_change: StageChange
     victim_uidb36: str
     forged_token: str
 
@@ -171,6 +173,9 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
     enroll(actors["resident"], cycle, "mentor", capacity=2)
     run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="coverage")
     runs.match_run_execute(run_id=run.pk)
+    # The victim student asks to become a surgeon: a pending change only coordinators decide.
+    stage_change = stage_change_request(member=victim_mentee, stage=stage("senior-surgeon"))
+    assert stage_change is not None
     real = services.answer_token(request, "accept")
     return World(
         cycle=cycle,
@@ -185,6 +190,7 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
         request=request,
         run=run,
         risk=risk,
+        stage_change=stage_change,
         victim_uidb36=int_to_base36(victim_mentee.user.pk),
         forged_token=real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB"),
     )

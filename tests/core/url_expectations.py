@@ -162,6 +162,8 @@ EXPECTATIONS: dict[str, Expect] = {
         ids=lambda w: {"pk": w.cycle.pk, "what": "pairs", "fmt": "csv"},
         get_writes=frozenset({"dashboard.DataExport"}),
     ),
+    "dashboard:stage_changes": Expect(get=COORDINATOR, post=NOBODY),
+    "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),
     # Django's admin: staff only (coordinators are staff); others are sent to the admin's login.
     "admin:login": Expect(get=EVERYONE, post=EVERYONE),
     "admin:logout": Expect(get=EVERYONE, post=EVERYONE),
