@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roster_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("cycles/<int:pk>/tables/<slug:slug>.<str:fmt>", views.table_download, name="table"),
     path("cycles/<int:pk>/report.<str:fmt>", views.report_download, name="report"),
     path("cycles/<int:pk>/export/<slug:what>.<str:fmt>", views.export, name="export"),
+    path("roster/", roster_views.roster_upload, name="roster"),
+    path("roster/<int:pk>/", roster_views.roster_preview, name="roster_preview"),
+    path("roster/<int:pk>/import/", roster_views.roster_import, name="roster_import"),
+    path("invitations/", roster_views.invitation_list, name="invitations"),
 ]
