@@ -21,10 +21,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 
 from mentorbridge.core import clock
 from mentorbridge.members import services as member_services
-from mentorbridge.members.models import Institution, Member, MembershipCategory, TrainingStage
+from mentorbridge.members.models import (
+    Institution,
+    Member,
+    MembershipCategory,
+    StageChange,
+    TrainingStage,
+)
 
 from .models import Invitation, RosterEntry, RosterUpload
 
@@ -185,6 +192,8 @@ class RowPlan:
     stage: TrainingStage | None = None
     category: MembershipCategory | None = None
     institution: Institution | None = None
+    # The roster's stage is to be set (or confirmed) as verified.
+    verify: bool = False
 
 
 @dataclass
@@ -345,6 +354,18 @@ def _against_file_and_database(plan: Plan) -> None:
             society_id__in=ids[start : start + 2000]
         ).values_list("society_id", "member_id"):
             owner[str(society_id)] = owner_id
+    verified: set[int] = set()
+    known_ids = [m.pk for m in members.values()]
+    for start in range(0, len(known_ids), 2000):
+        verified.update(
+            StageChange.objects.filter(
+                member__in=known_ids[start : start + 2000],
+                status=StageChange.Status.APPROVED,
+                to_stage=F("member__stage"),
+            )
+            .exclude(source=StageChange.Source.MEMBER)
+            .values_list("member_id", flat=True)
+        )
     for row in plan.rows:
         known = members.get(row.values["email"])
         member_id = row.values["member_id"]
@@ -352,9 +373,14 @@ def _against_file_and_database(plan: Plan) -> None:
             row.errors.append(f"Member id {member_id} belongs to another member's email.")
         if known is None:
             row.action = "create"
+            row.verify = row.stage is not None
             continue
         row.member = known
         row.changes = _changes(row, known)
+        if row.stage is not None and (row.stage != known.stage or known.pk not in verified):
+            row.verify = True
+            if row.stage == known.stage:
+                row.changes.append(f"training stage {known.stage.name} verified by the roster")
         row.action = "update" if row.changes else "unchanged"
 
 
@@ -388,7 +414,7 @@ class ImportReport:
     unchanged: int
 
 
-def roster_import(*, upload: RosterUpload, plan: Plan, by: object) -> ImportReport:
+def roster_import(*, upload: RosterUpload, plan: Plan, by: Member | None) -> ImportReport:
     """Apply a plan without errors, in one transaction: every row or none. New members are
     invited after the commit."""
     from . import tasks
@@ -410,7 +436,7 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: object) -> ImportRepo
                 member_services.MemberImport(
                     email=r.values["email"],
                     full_name=r.values["name"],
-                    stage=r.stage,
+                    stage=None,  # set below, as a verified stage
                     membership_category=r.category,
                     institution=r.institution,
                 )
@@ -425,12 +451,11 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: object) -> ImportRepo
             assert old is not None
             if row.values["name"]:
                 old.full_name = row.values["name"]
-            old.stage = row.stage or old.stage
             old.membership_category = row.category or old.membership_category
             old.institution = row.institution or old.institution
             changed.append(old)
         Member.objects.bulk_update(
-            changed, ["full_name", "stage", "membership_category", "institution"], batch_size=1000
+            changed, ["full_name", "membership_category", "institution"], batch_size=1000
         )
         entries = {
             e.member_id: e
@@ -452,7 +477,7 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: object) -> ImportRepo
                 changed_entries.append(entry)
         RosterEntry.objects.bulk_update(changed_entries, ["society_id", "upload", "updated_at"])
         RosterEntry.objects.bulk_create(new_entries, batch_size=2000)
-        _verify_stages([r for r in creates + updates if r.stage is not None], by)
+        _verify_stages([r for r in creates + updates if r.stage is not None and r.verify], by)
         Invitation.objects.bulk_create(
             [Invitation(member=member, upload=locked, created_at=now) for member in created],
             batch_size=2000,
@@ -467,11 +492,11 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: object) -> ImportRepo
     return ImportReport(len(creates), len(updates), plan.count("unchanged"))
 
 
-def _verify_stages(rows: list[RowPlan], by: object) -> None:
-    """The society's roster is a trusted source for training stages: mark them verified, once
-    the members app can (`member_stage_verify`, from the security work)."""
-    verify = getattr(member_services, "member_stage_verify", None)
-    if verify is None:
-        return
+def _verify_stages(rows: list[RowPlan], by: Member | None) -> None:
+    """The society's roster is a trusted source of training stages: each one is set and marked
+    verified by the members app (a pending self-declared change is settled by it)."""
     for row in rows:
-        verify(member=row.member, stage=row.stage, source="roster", by=by)
+        assert row.member is not None and row.stage is not None
+        member_services.member_stage_verify(
+            member=row.member, stage=row.stage, source="roster", by=by
+        )

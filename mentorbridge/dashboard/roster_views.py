@@ -118,7 +118,9 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         sheet = _sheet(upload)
         mapping = {k: (v if isinstance(v, int) else None) for k, v in upload.mapping.items()}
         plan = roster.plan_roster(sheet, mapping)
-        report = roster.roster_import(upload=upload, plan=plan, by=request.user)
+        report = roster.roster_import(
+            upload=upload, plan=plan, by=getattr(request.user, "member", None)
+        )
     except (roster.RosterError, roster.RosterImportError) as error:
         messages.error(request, str(error))
         return redirect("dashboard:roster_preview", upload.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import roster_views, views
+from . import roster_views, stage_changes, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("roster/<int:pk>/", roster_views.roster_preview, name="roster_preview"),
     path("roster/<int:pk>/import/", roster_views.roster_import, name="roster_import"),
     path("invitations/", roster_views.invitation_list, name="invitations"),
+    path("stage-changes/", stage_changes.queue, name="stage_changes"),
+    path("stage-changes/<int:pk>/decide/", stage_changes.decide, name="stage_change_decide"),
 ]

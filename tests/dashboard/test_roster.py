@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from mentorbridge.accounts.models import User
 from mentorbridge.dashboard import roster
 from mentorbridge.dashboard.models import Invitation, RosterEntry, RosterUpload
-from mentorbridge.members.models import Institution, Member
+from mentorbridge.members.models import Institution, Member, StageChange
 
 from ..conftest import client_for
 from ..factories import InstitutionFactory
@@ -76,6 +76,10 @@ def test_a_roster_is_previewed_then_imported_and_invited(
     assert ana.home_has_ct_program is False
     assert not ana.user.has_usable_password()
     assert RosterEntry.objects.get(member=ana).society_id == "S-1"
+    # The roster's stage is a verified one, recorded by the members app.
+    change = StageChange.objects.get(member=ana)
+    assert (change.source, change.status, change.to_stage.name) == ("roster", "approved", "MS2")
+    assert change.decided_by == coordinator.user
     assert Member.objects.filter(user__email="ben@example.org").exists()  # lower-cased
     assert sorted(m.to[0] for m in mail.outbox) == [
         "ana@example.org",
@@ -114,6 +118,30 @@ def test_a_reupload_changes_nothing_and_a_changed_row_is_an_update(
     assert "training stage: MS4 → Research year" in response.content.decode()  # type: ignore[attr-defined]
     client.post(preview_url(response).rstrip("/") + "/import/")
     assert Member.objects.get(user__email="cy@example.org").stage.name == "Research year"  # type: ignore[union-attr]
+
+
+def test_a_self_declared_stage_is_verified_by_the_roster(
+    coordinator: Member, places: object
+) -> None:
+    from ..factories import MemberFactory
+
+    MemberFactory(user__email="ana@example.org", full_name="Ana Alvarez", stage=stage_named("MS2"))
+    client = client_for(coordinator)
+    response = upload(client, good_csv())
+    assert "training stage MS2 verified by the roster" in response.content.decode()  # type: ignore[attr-defined]
+    client.post(preview_url(response).rstrip("/") + "/import/")
+    assert (
+        StageChange.objects.filter(member__user__email="ana@example.org", source="roster").count()
+        == 1
+    )
+    again = upload(client, good_csv())
+    assert "3 rows match what we already have" in again.content.decode()  # type: ignore[attr-defined]
+
+
+def stage_named(name: str) -> object:
+    from mentorbridge.members.models import TrainingStage
+
+    return TrainingStage.objects.get(name=name)
 
 
 def test_rows_with_errors_are_listed_and_nothing_is_imported(
