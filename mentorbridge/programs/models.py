@@ -125,7 +125,8 @@ class Cycle(models.Model):
         return f"{self.program.name} · {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("programs:cycle", args=[self.pk])
+        # Members see every cycle on the programs page, one section per cycle.
+        return reverse("programs:index") + f"#cycle-{self.pk}"
 
     def is_enrolling(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
