@@ -244,3 +244,30 @@ class Enrollment(models.Model):
         if self.shared_background == Preference.HARD:
             words.append("shares your background")
         return words
+
+
+class CalendarDate(models.Model):
+    """A date on the residency application calendar, set by coordinators per cycle."""
+
+    class Key(models.TextChoices):
+        EXPLORE = "explore", "Explore subspecialties"
+        RESEARCH = "research", "Start or join a research project"
+        AWAY_ROTATIONS = "away_rotations", "Away rotations and sub-internships"
+        LETTERS = "letters", "Letters of recommendation"
+        APPLICATION = "application", "Application submission"
+        INTERVIEWS = "interviews", "Interview season"
+        RANK_LIST = "rank_list", "Rank list"
+        MATCH_DAY = "match_day", "Match Day"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="calendar")
+    key = models.CharField(max_length=20, choices=Key.choices)
+    date = models.DateField()
+
+    class Meta:
+        ordering: ClassVar = ["date"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cycle", "key"], name="calendar_one_date_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} · {self.date}"
