@@ -1,6 +1,6 @@
 """Block and PodVisibility belong to members, the application calendar dates to programs.
 
-The tables are renamed, not copied: rows stay where they are (see members 0003, programs 0005).
+The tables are renamed, not copied: rows stay where they are (see members 0004, programs 0005).
 """
 
 from django.db import migrations

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_taxonomies'),
+        ('members', '0003_stage_changes'),
         ('mentorships', '0006_move_block_podvisibility_calendardate'),
     ]
 
