@@ -240,3 +240,46 @@ LOGGING = {
 }
 
 ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
+
+# Content Security Policy (django-csp): scripts only from our own origin (or inline with the
+# request's nonce, `{{ request.csp_nonce }}`), never inline handlers; nothing from other origins.
+# Inline `style` attributes are allowed (style-src-attr) but not inline <style> elements: htmx's
+# indicator <style> is turned off in base.html (htmx-config) and its rules live in site.css.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "mentorbridge.core.headers.PermissionsPolicyMiddleware",
+]
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The emailed accept/decline link is a credential: throttle it per address and per link.
+ACCOUNT_RATE_LIMITS["request_answer"] = env_str("REQUEST_ANSWER_RATE", "30/m/ip,10/m/key")
