@@ -17,7 +17,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import F
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, sealed
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block
 from mentorbridge.mentorships.models import Mentorship
@@ -144,6 +144,12 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
     return {
         "mentees": _people_json(mentees),
         "mentors": _people_json(mentors),
+        "private": sealed.seal(
+            {
+                "mentees": {c: getattr(mentees, c) for c in PRIVATE_COLUMNS},
+                "mentors": {c: getattr(mentors, c) for c in PRIVATE_COLUMNS},
+            }
+        ),
         "seats": [int(seats.get(pk, 0)) for pk in mentors.enrollment_ids],
         "prioritize_without_ct_program": cycle.program.prioritize_without_ct_program,
         "blocked": _blocked_pairs(mentees, mentors),
@@ -170,20 +176,45 @@ def _blocked_pairs(mentees: features.People, mentors: features.People) -> list[l
     return pairs
 
 
+# Private identity answers and the preferences that read them: kept in the snapshot only sealed
+# (core.sealed), so the run can be reproduced but nobody reading the database or the admin can read
+# them. Names are left out: the engine does not need them.
+PRIVATE_COLUMNS = ("genders", "backgrounds", "same_gender", "shared_background")
+_LEFT_OUT = frozenset({*PRIVATE_COLUMNS, "names"})
+
+
 def _people_json(people: features.People) -> dict[str, list[Any]]:
     data = dataclasses.asdict(people)
     return {
-        k: [sorted(v) if isinstance(v, set) else v for v in values] for k, values in data.items()
+        k: [sorted(v) if isinstance(v, set) else v for v in values]
+        for k, values in data.items()
+        if k not in _LEFT_OUT
     }
 
 
-def _people_from_json(data: dict[str, list[Any]]) -> features.People:
+def _people_from_json(
+    data: dict[str, list[Any]], private: dict[str, list[Any]] | None = None
+) -> features.People:
     set_fields = {"languages", "interests", "topics", "target_institutions"}
     fields: dict[str, Any] = {
         k: [set(v) for v in values] if k in set_fields else list(values)
         for k, values in data.items()
     }
+    size = len(fields["enrollment_ids"])
+    fields.setdefault("names", [""] * size)
+    for column in PRIVATE_COLUMNS:
+        values = (private or {}).get(column)
+        fields[column] = list(values) if values is not None else fields.get(column, [0] * size)
     return features.People(**fields)
+
+
+def snapshot_people(snap: dict[str, Any]) -> tuple[features.People, features.People]:
+    """The mentee and mentor tables of a snapshot, private columns unsealed for the engine."""
+    private = sealed.unseal(snap["private"]) if snap.get("private") else {}
+    return (
+        _people_from_json(snap["mentees"], private.get("mentees")),
+        _people_from_json(snap["mentors"], private.get("mentors")),
+    )
 
 
 def match_run_execute(*, run_id: int) -> MatchRun:
@@ -222,8 +253,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
 def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     snap = run.inputs_snapshot
-    mentees = _people_from_json(snap["mentees"])
-    mentors = _people_from_json(snap["mentors"])
+    mentees, mentors = snapshot_people(snap)
     seats = np.asarray(snap["seats"], dtype=np.int64)
     weights = {k: float(v) for k, v in run.weights.items()}
     mentee_index = {pk: i for i, pk in enumerate(mentees.enrollment_ids)}
@@ -289,7 +319,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
                     mentee_enrollment_id=mentee_pk,
                     mentor_enrollment_id=mentors.enrollment_ids[j],
                     score=round(sum(v for _, v in contributions), 4),
-                    reasons=[[f, round(v, 4)] for f, v in contributions if v > 0 and f != "base"],
+                    reasons=_shown_reasons(contributions),
                     locked=i in fixed,
                 )
             )
@@ -398,6 +428,7 @@ def _metrics(
             }
             for label, rows in sorted(buckets.items())
         ]
+    breakdowns["concordance"] = _suppress_small(breakdowns["concordance"])
     max_possible = scoring.max_matchable(raw_scores, seats)
     return {
         "mentees": len(mentees),
@@ -421,6 +452,38 @@ def _concordance_met(mentees: features.People, mentors: features.People, i: int,
     if mentees.shared_background[i]:
         ok &= bool(mentees.backgrounds[i] & mentors.backgrounds[j])
     return bool(ok)
+
+
+# Cells of the concordance breakdown smaller than this are hidden: "1 mentee asked and got it" would
+# tell a coordinator that mentee's and that mentor's private answers.
+MIN_CELL = 5
+
+
+def _shown_reasons(contributions: list[tuple[str, float]]) -> list[list[Any]]:
+    """A pair's factors as kept with the proposal and shown on the run page: never concordance,
+    which would say per pair whether private answers matched (it is reported in aggregate)."""
+    return [
+        [f, round(v, 4)] for f, v in contributions if v > 0 and f != "base" and f != "concordance"
+    ]
+
+
+def _suppress_small(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hide a concordance group's counts when any of them (asked, matched, not matched) is under
+    MIN_CELL but not zero; when one asked group is hidden, so is the other (one could be worked out
+    from the totals)."""
+
+    def small(row: dict[str, Any]) -> bool:
+        counts = (row["mentees"], row["matched"], row["mentees"] - row["matched"])
+        return any(0 < n < MIN_CELL for n in counts)
+
+    asked = [row for row in rows if row["group"] != "Not requested"]
+    hide_asked = any(small(row) for row in asked)
+    return [
+        {"group": row["group"], "mentees": None, "matched": None, "share": None}
+        if small(row) or (hide_asked and row in asked)
+        else row
+        for row in rows
+    ]
 
 
 def _editable(run: MatchRun) -> None:
@@ -450,7 +513,7 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
             MatchProposal.objects.filter(pk=proposal.pk).update(
                 mentor_enrollment_id=mentor_pk,
                 score=round(sum(v for _, v in contributions), 4),
-                reasons=[[f, round(v, 4)] for f, v in contributions if v > 0 and f != "base"],
+                reasons=_shown_reasons(contributions),
                 edited=True,
             )
         _refresh_metrics(run)
@@ -461,8 +524,8 @@ class _SnapshotScorer:
 
     def __init__(self, run: MatchRun) -> None:
         snap = run.inputs_snapshot
-        self.mentees = _people_from_json(snap["mentees"])
-        self.mentors = _people_from_json(snap["mentors"])
+        # With the sealed private columns, as the run saw them: insisted preferences hold here too.
+        self.mentees, self.mentors = snapshot_people(snap)
         self.weights = {k: float(v) for k, v in run.weights.items()}
         self.forbidden = {
             (int(x), int(y)) for x, y in [*run.forbidden_pairs, *snap.get("blocked", [])]
