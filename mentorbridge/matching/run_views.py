@@ -97,7 +97,12 @@ def _why(reasons: list[list[object]]) -> str:
     """The strongest factors of a pair's score, in words, with their share of it: a coordinator
     scanning hundreds of pairs reads "shared interests 41% · topics covered 27%" at a glance."""
     parts = sorted(
-        ((str(name), float(value)) for name, value in reasons if float(value) > 0),  # type: ignore[arg-type]
+        # Concordance is never shown per pair (runs keep it out; older runs may still hold it).
+        (
+            (str(name), float(value))  # type: ignore[arg-type]
+            for name, value in reasons
+            if float(value) > 0 and name != "concordance"  # type: ignore[arg-type]
+        ),
         key=lambda part: -part[1],
     )
     total = sum(value for _, value in parts)
@@ -115,7 +120,6 @@ FACTOR_NAMES = {
     "region": "region",
     "time_zone": "time zone",
     "language": "language",
-    "concordance": "preferences met",
     "meeting": "meeting style",
     "text": "goals/bio similarity",
 }

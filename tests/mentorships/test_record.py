@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Member, PodVisibility
 from mentorbridge.mentorships import services
-from mentorbridge.mentorships.models import Meeting, PodVisibility
+from mentorbridge.mentorships.models import Meeting
 
 from ..conftest import client_for, stage
 from ..factories import MemberFactory, make_cycle, make_mentorship
