@@ -2,10 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from mentorbridge.programs.admin import CycleAdmin
-from mentorbridge.programs.models import Cycle
-
-from .models import AtRisk, AuditEntry, CalendarDate, CheckIn, Mentorship, Report, Resource
+from .models import AtRisk, AuditEntry, CheckIn, Mentorship, Report, Resource
 
 
 @admin.register(Mentorship)
@@ -93,16 +90,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False  # the audit log is append-only
-
-
-class CalendarInline(admin.TabularInline):
-    model = CalendarDate
-    extra = 0
-
-
-admin.site.unregister(Cycle)
-
-
-@admin.register(Cycle)
-class CycleWithCalendarAdmin(CycleAdmin):
-    inlines = [CalendarInline]

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
-from mentorbridge.members.models import Member, time_zone_names
+from mentorbridge.members.models import Member, PodVisibility, time_zone_names
 from mentorbridge.members.selectors import member_for_user
-from mentorbridge.programs.models import Cycle
+from mentorbridge.programs.models import CalendarDate, Cycle
 
 from . import certificate as certificates
 from . import jobs, services
@@ -40,12 +40,10 @@ from .forms import (
 )
 from .models import (
     AtRisk,
-    CalendarDate,
     Goal,
     Meeting,
     Mentorship,
     Milestone,
-    PodVisibility,
     Resource,
 )
 from .selectors import get_check_in_for_member, get_meeting_for_member, get_mentorship_for_member
@@ -376,7 +374,10 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             )
             if milestone is None:
                 raise Http404("No such milestone.")
-            services.milestone_toggle(milestone=milestone)
+            done = request.POST.get("done", "")
+            if done not in {"0", "1"}:
+                raise services.WorkspaceError("Reload the page and tick the milestone again.")
+            services.milestone_set_done(milestone=milestone, done=done == "1")
         else:
             services.goal_set_status(goal=goal, status=request.POST.get("status", ""))
         return None

@@ -9,13 +9,12 @@ from django.db.models import F
 
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic
 
 from .models import Cycle, Enrollment, Program
 
-
-class EnrollmentError(Exception):
-    """A refusal a member can read and act on."""
+EnrollmentError = Refusal
 
 
 def eligibility_problem(*, member: Member, program: Program, role: str) -> str | None:

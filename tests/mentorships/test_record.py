@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorbridge.members.models import Member
-from mentorbridge.mentorships.models import Meeting, PodVisibility
+from mentorbridge.members.models import Member, PodVisibility
+from mentorbridge.mentorships.models import Meeting
 
 from ..conftest import client_for, stage
 from ..factories import MemberFactory, complete_mentorship, make_cycle, make_mentorship

@@ -8,12 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Block, Member
 from mentorbridge.mentorships.models import (
     Agreement,
     AtRisk,
     AuditEntry,
-    Block,
     Goal,
     Meeting,
     Mentorship,
@@ -253,7 +252,7 @@ def test_a_50_mb_message_gets_a_clear_400(mentorship: Mentorship, student: Membe
 def test_goals_with_milestones_and_the_application_calendar(
     mentorship: Mentorship, student: Member
 ) -> None:
-    from mentorbridge.mentorships.models import CalendarDate
+    from mentorbridge.programs.models import CalendarDate
 
     CalendarDate.objects.create(cycle=mentorship.cycle, key="match_day", date=dt.date(2027, 3, 19))
     client = client_for(student)

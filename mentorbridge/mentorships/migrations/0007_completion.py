@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentorships', '0005_check_in_answers'),
+        ('mentorships', '0006_move_block_podvisibility_calendardate'),
     ]
 
     operations = [
