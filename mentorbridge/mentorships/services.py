@@ -14,6 +14,7 @@ from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import COORDINATORS_GROUP, Block, Member, Topic
+from mentorbridge.programs.calendar import calendar_for_student
 from mentorbridge.programs.models import CalendarDate, Enrollment
 
 from .models import (
@@ -423,14 +424,16 @@ def milestone_set_done(*, milestone: Milestone, done: bool) -> Milestone:
 
 
 def goals_from_calendar(*, mentorship: Mentorship) -> list[Goal]:
-    """Students get the residency application calendar as goals, with the cycle's dates."""
-    if mentorship.mentee.stage is None or mentorship.mentee.stage.kind != "student":
-        return []
-    dates = {c.key: c.date for c in CalendarDate.objects.filter(cycle=mentorship.cycle)}
+    """Students get the residency application calendar as goals, with the dates of their own
+    application year (programs.calendar: the cycle's dates shifted by the mentee's stage)."""
+    steps = calendar_for_student(
+        cycle=mentorship.cycle, stage=mentorship.mentee.stage, today=clock.today()
+    )
     existing = set(mentorship.goals.values_list("calendar_key", flat=True))
+    labels = dict(CalendarDate.Key.choices)
     goals = [
-        Goal(mentorship=mentorship, title=label, due_date=dates.get(key), calendar_key=key)
-        for key, label in CalendarDate.Key.choices
+        Goal(mentorship=mentorship, title=labels[key], due_date=day, calendar_key=key)
+        for key, day in steps.items()
         if key not in existing
     ]
     return Goal.objects.bulk_create(goals)

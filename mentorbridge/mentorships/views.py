@@ -21,7 +21,8 @@ from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.members.models import Member, PodVisibility, time_zone_names
 from mentorbridge.members.selectors import member_for_user
-from mentorbridge.programs.models import CalendarDate, Cycle
+from mentorbridge.programs.calendar import calendar_for_student, match_year
+from mentorbridge.programs.models import Cycle
 
 from . import certificate as certificates
 from . import jobs, services
@@ -146,8 +147,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "message_form": MessageForm(),
             "goals": goals,
             # The calendar button only while some of its goals are missing.
-            "calendar_missing": len(CalendarDate.Key.values)
-            > len({g.calendar_key for g in goals if g.calendar_key}),
+            "calendar_missing": bool(
+                set(
+                    calendar_for_student(
+                        cycle=mentorship.cycle, stage=mentorship.mentee.stage, today=clock.today()
+                    )
+                )
+                - {g.calendar_key for g in goals if g.calendar_key}
+            ),
+            "match_year": match_year(cycle=mentorship.cycle, stage=mentorship.mentee.stage),
             "goal_form": GoalForm(),
             "upcoming": upcoming,
             "resources": resources,
