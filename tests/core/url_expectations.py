@@ -163,6 +163,13 @@ EXPECTATIONS: dict[str, Expect] = {
         get_writes=frozenset({"dashboard.DataExport"}),
     ),
     "dashboard:stage_changes": Expect(get=COORDINATOR, post=NOBODY),
+    # Roster import: a preview changes nothing; only the import POST writes.
+    "dashboard:roster": Expect(get=COORDINATOR, post=COORDINATOR),
+    "dashboard:roster_preview": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("roster_upload")),
+    "dashboard:roster_import": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("roster_upload")),
+    "dashboard:invitations": Expect(get=COORDINATOR, post=NOBODY),
+    # The invited member's one-time link: public (the token is the credential); a wrong one is 410.
+    "invitation": Expect(get=EVERYONE, post=EVERYONE, ids=lambda w: {"token": "not-a-token"}),
     "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),
     # Django's admin: staff only (coordinators are staff); others are sent to the admin's login.
     "admin:login": Expect(get=EVERYONE, post=EVERYONE),
