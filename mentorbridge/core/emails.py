@@ -10,6 +10,24 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 
+def on_site(url: str) -> str:
+    """The one rule for links in emails, the product's and allauth's alike: every link points at
+    `SITE_URL` (the address members use, set per deployment), never at the host or port a request
+    happened to arrive on (a proxy, an internal port, a test server). A path gets SITE_URL in
+    front; an absolute URL of any host keeps its path and query, on SITE_URL. Other schemes
+    (mailto:) are left alone."""
+    from urllib.parse import urlsplit
+
+    if url.startswith("/"):
+        return f"{settings.SITE_URL}{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        return url
+    tail = parts.path + (f"?{parts.query}" if parts.query else "")
+    tail += f"#{parts.fragment}" if parts.fragment else ""
+    return f"{settings.SITE_URL}{tail}"
+
+
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """`templates/emails/<template>_subject.txt`, `_body.txt` and `_body.html`."""
     context = {"site_url": settings.SITE_URL, **context}

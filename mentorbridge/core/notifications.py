@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from mentorbridge.members.models import Member
 
 from . import emails
@@ -33,7 +31,7 @@ def notify(
             context={
                 "member": member,
                 "title": title,
-                "url": f"{settings.SITE_URL}{url}" if url.startswith("/") else url,
+                "url": emails.on_site(url) if url else "",
                 **(context or {}),
             },
             attachments=attachments,
