@@ -62,7 +62,13 @@ def edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/edit.html",
-        {"profile_form": profile_form, "identity_form": identity_form, "member": member},
+        {
+            "profile_form": profile_form,
+            "identity_form": identity_form,
+            "member": member,
+            # Fields with an error, across both forms (the banner counts what it asks to fix).
+            "error_count": len(profile_form.errors) + len(identity_form.errors),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -31,7 +31,7 @@ from mentorbridge.matching.models import MatchRun, MentorshipRequest
 from mentorbridge.members.models import Member, PrivateIdentity, StageChange
 from mentorbridge.members.services import stage_change_request
 from mentorbridge.mentorships import services as workspace
-from mentorbridge.mentorships.models import AtRisk, CheckIn, Goal, Meeting, Mentorship
+from mentorbridge.mentorships.models import AtRisk, CheckIn, Goal, Meeting, Mentorship, Resource
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from ..conftest import client_for, stage
@@ -127,6 +127,7 @@ class World:
     request: MentorshipRequest
     run: MatchRun
     risk: AtRisk
+    resource: Resource
     stage_change: StageChange
     victim_uidb36: str
     forged_token: str
@@ -192,6 +193,7 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
         request=request,
         run=run,
         risk=risk,
+        resource=Resource.objects.create(title="A guide", url="https://example.org/guide"),
         stage_change=stage_change,
         victim_uidb36=int_to_base36(victim_mentee.user.pk),
         forged_token=real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB"),
