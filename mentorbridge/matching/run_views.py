@@ -121,6 +121,11 @@ def runs_summary(run: MatchRun) -> dict[str, int]:
         "emails": 2 * pairs,
         "mentors": proposals.values("mentor_enrollment_id").distinct().count(),
         "unmatched": MatchProposal.objects.filter(run=run, mentor_enrollment__isnull=True).count(),
+        # Publishing supersedes the cycle's other unpublished runs (runs.match_run_publish).
+        "superseded": MatchRun.objects.filter(cycle_id=run.cycle_id)
+        .exclude(pk=run.pk)
+        .exclude(status__in=[MatchRun.Status.PUBLISHED, MatchRun.Status.SUPERSEDED])
+        .count(),
         "requests_closed": MentorshipRequest.objects.filter(
             state=MentorshipRequest.State.PENDING,
             cycle__program_id=run.cycle.program_id,

@@ -37,6 +37,16 @@ def test_the_publish_page_counts_what_will_happen_and_changes_nothing(
     )
 
 
+def test_the_publish_page_says_other_runs_will_be_superseded(
+    cycle: Cycle, coordinator: Member
+) -> None:
+    first = start(cycle, coordinator)
+    second = start(cycle, coordinator)
+    body = client_for(coordinator).get(f"/matching/runs/{second.pk}/publish/").content.decode()
+    assert "supersede the cycle's 1 other unpublished run:" in body
+    assert first.pk != second.pk
+
+
 def test_a_published_run_has_no_publish_page(cycle: Cycle, coordinator: Member) -> None:
     run = start(cycle, coordinator)
     client = client_for(coordinator)
