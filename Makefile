@@ -57,3 +57,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles test-results .pytest_cache .mypy_cache .ruff_cache
+
+# The site's wording of django-allauth's pages (mentorbridge/locale/en): compile after editing.
+.PHONY: messages
+messages:
+	msgfmt --check-format -o mentorbridge/locale/en/LC_MESSAGES/django.mo mentorbridge/locale/en/LC_MESSAGES/django.po

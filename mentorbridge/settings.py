@@ -310,3 +310,6 @@ ACCOUNT_RATE_LIMITS["request_answer"] = env_str("REQUEST_ANSWER_RATE", "30/m/ip,
 MIDDLEWARE.insert(0, "mentorbridge.core.requestlog.RequestLogMiddleware")
 # /healthz reports the task queue as stalled when the oldest ready task waited longer than this.
 HEALTHZ_TASK_STALL_SECONDS = env_int("HEALTHZ_TASK_STALL_SECONDS", 300)
+
+# The site's words for django-allauth's pages ("Log in / Join"): mentorbridge/locale/en.
+LOCALE_PATHS = [BASE_DIR / "mentorbridge" / "locale"]

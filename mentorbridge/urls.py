@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", core_views.email_settings, name="email_settings"),
     path("members/", include("mentorbridge.members.urls")),
     path("programs/", include("mentorbridge.programs.urls")),
     path("matching/", include("mentorbridge.matching.urls")),

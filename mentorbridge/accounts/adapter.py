@@ -10,9 +10,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 
 from mentorbridge.core.emails import on_site
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Member, is_coordinator
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         member = getattr(request.user, "member", None)
+        if is_coordinator(request.user):
+            # A coordinator's work starts on Coordinate; their own profile (often without a
+            # training stage) is not what they signed in for.
+            return reverse("programs:coordinate")
         if member is not None and member.missing_fields():
             return "/members/me/edit/"
         return super().get_login_redirect_url(request)

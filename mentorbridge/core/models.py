@@ -42,3 +42,44 @@ class AuditLog(LogEntry):
         proxy = True
         verbose_name = "audit log entry"
         verbose_name_plural = "audit log"
+
+
+class EmailSettings(models.Model):
+    """Which optional emails a member gets (every notification still appears in the app).
+
+    Requests and their answers, a new pair, certificates and account emails are always sent: they
+    carry deadlines or change what a member can do.
+    """
+
+    member = models.OneToOneField(
+        "members.Member", on_delete=models.CASCADE, related_name="email_settings"
+    )
+    meetings = models.BooleanField(
+        "Meetings: proposals, confirmations with the calendar invite", default=True
+    )
+    messages = models.BooleanField(
+        "New messages from my mentorship partner (at most one email an hour)", default=True
+    )
+    reminders = models.BooleanField("Check-ins and reminders to keep in touch", default=True)
+    task_force = models.BooleanField(
+        "Task Force alerts: reports and requests to be matched again (coordinators)",
+        default=True,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "email settings"
+
+    def __str__(self) -> str:
+        return f"Email settings of member {self.member_id}"
+
+
+# Email template -> the EmailSettings field that can turn it off; templates not listed always go.
+OPTIONAL_EMAILS: dict[str, str] = {
+    "mentorship_meeting": "meetings",
+    "mentorship_meeting_confirmed": "meetings",
+    "mentorship_messages": "messages",
+    "mentorship_check_in": "reminders",
+    "mentorship_nudge": "reminders",
+    "mentorship_alert": "task_force",
+}

@@ -7,7 +7,7 @@ from typing import Any
 from mentorbridge.members.models import Member
 
 from . import emails
-from .models import Notification
+from .models import OPTIONAL_EMAILS, EmailSettings, Notification
 
 
 def notify(
@@ -24,7 +24,7 @@ def notify(
     notification = Notification.objects.create(
         member=member, kind=kind, title=title[:200], body=body, url=url
     )
-    if template:
+    if template and wants_email(member, template):
         emails.queue(
             to=member.user.email,
             template=template,
@@ -37,3 +37,12 @@ def notify(
             attachments=attachments,
         )
     return notification
+
+
+def wants_email(member: Member, template: str) -> bool:
+    """False when the member turned this kind of email off (Account → Email notifications)."""
+    field = OPTIONAL_EMAILS.get(template)
+    if field is None:
+        return True
+    settings = EmailSettings.objects.filter(member=member).first()
+    return settings is None or bool(getattr(settings, field))

@@ -1,16 +1,21 @@
 """Pages that belong to no single domain: the landing page, health check, error pages."""
 
+from typing import ClassVar
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorbridge.members.models import is_coordinator
 from mentorbridge.members.selectors import member_for_user
 
 from . import clock
-from .models import Notification
+from .models import EmailSettings, Notification
 
 
 @require_GET
@@ -115,3 +120,27 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
     too_big = isinstance(exception, RequestDataTooBig)
     return render(request, "400.html", {"too_big": too_big}, status=400)
+
+
+class EmailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = EmailSettings
+        fields: ClassVar = ["meetings", "messages", "reminders", "task_force"]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_settings(request: HttpRequest) -> HttpResponse:
+    """Which optional emails the member gets; the in-app notifications are always there."""
+    member = member_for_user(request.user)
+    current, _ = EmailSettings.objects.get_or_create(member=member)
+    form = EmailSettingsForm(request.POST or None, instance=current)
+    if not is_coordinator(request.user):
+        del form.fields["task_force"]
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your email settings are saved.")
+            return redirect("email_settings")
+        return render(request, "core/email_settings.html", {"form": form}, status=400)
+    return render(request, "core/email_settings.html", {"form": form})

@@ -42,11 +42,33 @@ class FindForm(forms.Form):
     institution = forms.IntegerField(required=False, min_value=1)
     region = forms.CharField(required=False, max_length=100)
     language = forms.IntegerField(required=False, min_value=1)
+    stage = forms.IntegerField(required=False, min_value=1)
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+# What each score weight rewards, in the coordinator's words (the engine's factor names as keys).
+WEIGHT_WORDS: dict[str, tuple[str, str]] = {
+    "interests": ("Shared interests", "Subspecialty interests both members listed."),
+    "topics": ("Topics covered", "The mentor offers the guidance the mentee asked for."),
+    "programs": ("Target program", "The mentor trains at a program the mentee is aiming for."),
+    "region": ("Region", "Both in the same region."),
+    "time_zone": ("Time zone", "Fewer hours apart score higher."),
+    "language": ("Language", "A shared language besides English."),
+    "concordance": (
+        "Identity preferences met",
+        "A mentee's optional, private wish for a mentor of the same gender or background "
+        "(a soft preference; answers stay private and are reported only in aggregate).",
+    ),
+    "meeting": ("Meeting style", "Meeting formats and frequency both would like."),
+    "text": (
+        "Goals and bio similarity",
+        "How close the mentee's goals are to the mentor's bio and topics, word by word.",
+    ),
+}
 
 
 class MatchRunForm(forms.Form):
@@ -86,8 +108,10 @@ class MatchRunForm(forms.Form):
         self.cycle = cycle
         self.weight_names = list(weights)
         for name, value in weights.items():
+            label, help_text = WEIGHT_WORDS.get(name, (name.replace("_", " ").capitalize(), ""))
             self.fields[f"w_{name}"] = forms.FloatField(
-                label=name.replace("_", " ").capitalize(),
+                label=label,
+                help_text=help_text,
                 min_value=0,
                 max_value=100,
                 initial=value,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mentorbridge.members.models import Interest, Language, Member, Topic
+from mentorbridge.members.models import Interest, Language, Member, Topic, TrainingStage
 from mentorbridge.programs.models import Enrollment
 
 from . import features
@@ -156,7 +156,7 @@ def _words(
                 text = (
                     "Same time zone"
                     if hours == 0
-                    else f"{hours} hour{'s' if hours != 1 else ''}' time difference"
+                    else f"{hours} hour{'s' if hours != 1 else ''} of time difference"
                 )
             reasons.append((value, text))
         elif factor == "language":
@@ -221,6 +221,11 @@ def _filter_mask(
         mask &= np.fromiter(
             (filters["language"] in s for s in mentors.languages), bool, len(mentors)
         )
+    if "stage" in filters:
+        # The mentor pool keeps each mentor's stage as its ladder position (TrainingStage.order).
+        order = TrainingStage.objects.filter(pk=filters["stage"]).values_list("order", flat=True)
+        wanted = order[0] if order else None
+        mask &= np.fromiter((o == wanted for o in mentors.stage_order), bool, len(mentors))
     if "q" in filters:
         words = [w.lower() for w in filters["q"].split()[:5]]
         haystack = [
@@ -336,6 +341,10 @@ def filter_options(cycle: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
         key=lambda x: x[1],
     )
     regions = sorted({r for r in mentors.regions if r})
+    orders = set(mentors.stage_order)
+    stages = [
+        (s.pk, s.name) for s in TrainingStage.objects.filter(order__in=orders).order_by("order")
+    ]
     names = _names()
     languages = dict(Language.objects.values_list("pk", "name"))
 
@@ -374,6 +383,7 @@ def filter_options(cycle: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
             "label": "Institution",
             "options": opts("institution", institutions),
         },
+        {"name": "stage", "label": "Mentor's stage", "options": opts("stage", stages)},
         {"name": "region", "label": "Region", "options": opts("region", [(r, r) for r in regions])},
         {
             "name": "language",

@@ -202,7 +202,16 @@ def requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/requests.html",
-        {"received": received, "sent": sent, "decline_form": DeclineForm()},
+        {
+            "received": received,
+            "sent": sent,
+            "decline_form": DeclineForm(),
+            # Already enrolled as a mentee: point to Find a mentor, not to enrolling again.
+            "mentee_enrollment": Enrollment.objects.active()
+            .mentees()
+            .filter(member=member, cycle__status=Cycle.Status.OPEN)
+            .first(),
+        },
     )
 
 

@@ -104,6 +104,9 @@ class ProfileForm(forms.ModelForm):
         self.fields["interests"].queryset = Interest.objects.active()  # type: ignore[attr-defined]
         self.fields["topics_wanted"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
         self.fields["topics_offered"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        if member.stage is not None and "mentor" not in member.roles():
+            # A student mentors nobody: the question is for residents, fellows and surgeons.
+            del self.fields["topics_offered"]
         self.pending_stage_change = (
             StageChange.objects.pending().select_related("to_stage").filter(member=member).first()
         )

@@ -74,7 +74,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mentorships/index.html",
-        {"member": member, "mentorships": mentorships, "pod": pod_for(member)},
+        {
+            "member": member,
+            "mentorships": mentorships,
+            "pod": pod_for(member),
+            # The mentoring record is a mentor's; a student never sees the link.
+            "mentors_someone": Mentorship.objects.filter(mentor=member).exists(),
+        },
     )
 
 

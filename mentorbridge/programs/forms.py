@@ -40,14 +40,16 @@ class MenteeEnrollmentForm(forms.ModelForm):
             "shared_background": "Uses your private answers (under-represented in medicine, "
             "first generation, international graduate); never shown to anyone. Like gender, it "
             "counts in the Task Force's matching, not in Find a mentor.",
-            "target_programs": "Hold Ctrl (⌘ on a Mac) to choose several.",
+            "target_programs": "Tick as many as you like; type in the box to find a program.",
             "language_insisted": "Mentors who do not speak it are left out of your "
             "recommendations and of the coordinators' matching.",
         }
         widgets: ClassVar = {
             "goals": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
             "topics": forms.CheckboxSelectMultiple,
-            "target_programs": forms.SelectMultiple(attrs={"size": 8}),
+            # Checkboxes work with a keyboard and without JavaScript; filter-list.js adds a
+            # search box above them.
+            "target_programs": forms.CheckboxSelectMultiple(attrs={"data-filter-list": "1"}),
         }
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:

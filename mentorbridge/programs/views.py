@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorbridge.core import clock
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.members.models import Member
 from mentorbridge.members.selectors import member_for_user
@@ -34,7 +35,14 @@ def index(request: HttpRequest) -> HttpResponse:
             enrollment = mine.get((cycle.pk, role))
             problem = services.eligibility_problem(member=member, program=cycle.program, role=role)
             options.append({"role": role, "enrollment": enrollment, "problem": problem})
-        rows.append({"cycle": cycle, "options": options, "enrolling": cycle.is_enrolling()})
+        rows.append(
+            {
+                "cycle": cycle,
+                "options": options,
+                "enrolling": cycle.is_enrolling(),
+                "not_yet": clock.today() < cycle.enrollment_opens,
+            }
+        )
     return render(request, "programs/index.html", {"rows": rows, "member": member})
 
 

@@ -53,6 +53,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "notifications": Expect(get=MEMBERS, post=NOBODY),
     # POSTed as an actor it marks the actor's own notifications; a victim's pk is refused (404).
     "notifications_read": Expect(get=NOBODY, post=MEMBERS),
+    # The member's own email settings (no ids: nobody else's can be reached).
+    "email_settings": Expect(get=MEMBERS, post=MEMBERS),
     # accounts (django-allauth): account pages act on the signed-in user only.
     "account_login": Expect(get=EVERYONE, post=EVERYONE),
     "account_logout": Expect(get=EVERYONE, post=EVERYONE),

@@ -94,7 +94,7 @@ def log_in(page: object, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")  # type: ignore[attr-defined]
     page.get_by_label("Email:").fill(email)  # type: ignore[attr-defined]
     page.get_by_label("Password:").fill(password)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign In").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
     page.wait_for_load_state()  # type: ignore[attr-defined]
 
 

@@ -28,13 +28,13 @@ def test_coordinator_batch_match_swap_publish(live_server, page, shots, coordina
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email:").fill(coordinator.user.email)
     page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/2fa/authenticate/")
     shots("two-factor")
     page.get_by_label("Code:").fill(
         format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
     )
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
 
     page.goto(f"{live_server.url}/programs/coordinate/")

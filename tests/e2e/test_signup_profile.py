@@ -23,7 +23,7 @@ def test_sign_up_verify_log_in_and_complete_the_profile(live_server, page, shots
     page.get_by_label("Password:", exact=True).fill("a-long-and-good-passphrase")
     page.get_by_label("Password (again):").fill("a-long-and-good-passphrase")
     shots("signup-form")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Join").click()
     page.wait_for_url("**/accounts/confirm-email/")
     shots("verification-sent")
 
@@ -38,7 +38,7 @@ def test_sign_up_verify_log_in_and_complete_the_profile(live_server, page, shots
     page.get_by_label("Email").fill("maya@example.org")
     page.get_by_label("Password:").fill("a-long-and-good-passphrase")
     shots("login")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/members/me/edit/")
     shots("profile-form-empty")
 
