@@ -133,7 +133,8 @@ class EmailSettingsForm(forms.ModelForm):
 def email_settings(request: HttpRequest) -> HttpResponse:
     """Which optional emails the member gets; the in-app notifications are always there."""
     member = member_for_user(request.user)
-    current, _ = EmailSettings.objects.get_or_create(member=member)
+    # Unsaved until the member saves the form: a GET writes nothing.
+    current = EmailSettings.objects.filter(member=member).first() or EmailSettings(member=member)
     form = EmailSettingsForm(request.POST or None, instance=current)
     if not is_coordinator(request.user):
         del form.fields["task_force"]

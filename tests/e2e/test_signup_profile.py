@@ -12,7 +12,9 @@ from mentorbridge.members.models import Institution, Member
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_sign_up_verify_log_in_and_complete_the_profile(live_server, page, shots) -> None:
+def test_sign_up_verify_log_in_and_complete_the_profile(live_server, page, shots, settings) -> None:
+    # Every email links to SITE_URL (docs/operations.md, "Links in emails"): here, the test server.
+    settings.SITE_URL = live_server.url
     Institution.objects.create(
         name="Central Plains College of Medicine", city="Wichita", region="KS", has_ct_program=False
     )
