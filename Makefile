@@ -38,6 +38,11 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mentorbridge
+	deploy/audit.sh
+
+# pip-audit over the lock, required to run: where the network reaches PyPI's advisory API.
+audit: $(STAMP)
+	AUDIT_REQUIRED=1 deploy/audit.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/matching.py
