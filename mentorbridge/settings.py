@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "mentorbridge.matching",
     "mentorbridge.mentorships",
     "mentorbridge.dashboard",
+    "mentorbridge.demo",
 ]
 
 MIDDLEWARE = [
