@@ -11,9 +11,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from mentorbridge.core import clock
+from mentorbridge.core.permissions import COORDINATORS_GROUP
 from mentorbridge.dashboard.exports import csv_bytes, neutralise, xlsx_bytes
 from mentorbridge.dashboard.models import DataExport
-from mentorbridge.members.models import COORDINATORS_GROUP, Member
+from mentorbridge.members.models import Member
 
 from ..conftest import client_for
 from ..factories import MemberFactory
