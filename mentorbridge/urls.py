@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentorbridge.core import views as core_views
-from mentorbridge.dashboard import roster_views
+from mentorbridge.dashboard import privacy_views, roster_views
+from mentorbridge.members import views as member_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,12 +13,15 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
-    path("notifications/settings/", core_views.email_settings, name="email_settings"),
+    path("notifications/settings/", member_views.email_settings, name="email_settings"),
     path("members/", include("mentorbridge.members.urls")),
     path("programs/", include("mentorbridge.programs.urls")),
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
     path("dashboard/", include("mentorbridge.dashboard.urls")),
+    path("outcomes/", include("mentorbridge.outcomes.urls")),
+    path("my-data/", privacy_views.my_data, name="data"),
+    path("my-data/download.json", privacy_views.my_data_download, name="data_download"),
     path("invitation/<str:token>/", roster_views.invitation_accept, name="invitation"),
     path("admin/", admin.site.urls),
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from mentorbridge.members.models import Member
+from typing import TYPE_CHECKING, Any
 
 from . import emails
 from .models import OPTIONAL_EMAILS, EmailSettings, Notification
+
+if TYPE_CHECKING:  # core sits below members: the type only, never the import
+    from mentorbridge.members.models import Member
 
 
 def notify(

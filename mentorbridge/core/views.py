@@ -1,21 +1,15 @@
 """Pages that belong to no single domain: the landing page, health check, error pages."""
 
-from typing import ClassVar
-
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from mentorbridge.members.models import is_coordinator
-from mentorbridge.members.selectors import member_for_user
+from django.views.decorators.http import require_GET, require_POST
 
 from . import clock
-from .models import EmailSettings, Notification
+from .models import Notification
 
 
 @require_GET
@@ -85,11 +79,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
+def _mine(request: HttpRequest) -> QuerySet[Notification]:
+    """The signed-in member's notifications: the only way a view reaches one."""
+    return Notification.objects.filter(member__user_id=int(request.user.pk or 0))
+
+
 @require_GET
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    items = list(Notification.objects.filter(member=member)[:100])
+    items = list(_mine(request)[:100])
     return render(request, "core/notifications.html", {"items": items})
 
 
@@ -97,13 +95,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark all as read, or one (then follow its link)."""
-    member = member_for_user(request.user)
-    qs = Notification.objects.filter(member=member, read_at__isnull=True)
+    mine = _mine(request)
+    qs = mine.filter(read_at__isnull=True)
     pk = request.POST.get("pk", "")
     if pk:
-        notification = Notification.objects.filter(
-            member=member, pk=pk if pk.isdigit() else 0
-        ).first()
+        notification = mine.filter(pk=pk if pk.isdigit() else 0).first()
         if notification is None:
             raise Http404("No such notification.")
         qs.filter(pk=notification.pk).update(read_at=clock.now())
@@ -120,28 +116,3 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
     too_big = isinstance(exception, RequestDataTooBig)
     return render(request, "400.html", {"too_big": too_big}, status=400)
-
-
-class EmailSettingsForm(forms.ModelForm):
-    class Meta:
-        model = EmailSettings
-        fields: ClassVar = ["meetings", "messages", "reminders", "task_force"]
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def email_settings(request: HttpRequest) -> HttpResponse:
-    """Which optional emails the member gets; the in-app notifications are always there."""
-    member = member_for_user(request.user)
-    # Unsaved until the member saves the form: a GET writes nothing.
-    current = EmailSettings.objects.filter(member=member).first() or EmailSettings(member=member)
-    form = EmailSettingsForm(request.POST or None, instance=current)
-    if not is_coordinator(request.user):
-        del form.fields["task_force"]
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Your email settings are saved.")
-            return redirect("email_settings")
-        return render(request, "core/email_settings.html", {"form": form}, status=400)
-    return render(request, "core/email_settings.html", {"form": form})

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mentorbridge.core.models import EmailSettings
+
 from . import services
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
-from .models import Institution, PrivateIdentity, StageChange
+from .models import Institution, PrivateIdentity, StageChange, is_coordinator
 from .selectors import get_member_for_viewer, member_for_user
 
 
@@ -114,3 +119,28 @@ def propose_institution(request: HttpRequest) -> HttpResponse:
             return redirect("members:edit")
         return render(request, "members/propose_institution.html", {"form": form}, status=400)
     return render(request, "members/propose_institution.html", {"form": form})
+
+
+class EmailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = EmailSettings
+        fields: ClassVar = ["meetings", "messages", "reminders", "task_force"]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_settings(request: HttpRequest) -> HttpResponse:
+    """Which optional emails the member gets; the in-app notifications are always there."""
+    member = member_for_user(request.user)
+    # Unsaved until the member saves the form: a GET writes nothing.
+    current = EmailSettings.objects.filter(member=member).first() or EmailSettings(member=member)
+    form = EmailSettingsForm(request.POST or None, instance=current)
+    if not is_coordinator(request.user):
+        del form.fields["task_force"]
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your email settings are saved.")
+            return redirect("email_settings")
+        return render(request, "core/email_settings.html", {"form": form}, status=400)
+    return render(request, "core/email_settings.html", {"form": form})
