@@ -219,7 +219,9 @@ def snapshot_people(snap: dict[str, Any]) -> tuple[features.People, features.Peo
 
 def match_run_execute(*, run_id: int) -> MatchRun:
     run = MatchRun.objects.select_related("cycle__program").get(pk=run_id)
-    if run.status not in {MatchRun.Status.QUEUED, MatchRun.Status.FAILED}:
+    # RUNNING too: a task runs again only when its worker died mid-run (core.taskqueue), and the
+    # preview is rewritten whole in one transaction, so nothing is half-saved either way.
+    if run.status not in {MatchRun.Status.QUEUED, MatchRun.Status.RUNNING, MatchRun.Status.FAILED}:
         return run  # already done by another worker
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.RUNNING, progress=5, progress_note="Loading enrollments"
