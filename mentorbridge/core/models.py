@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.utils import timezone
 
@@ -46,3 +47,12 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Email task {self.task_id}"
+
+
+class AuditLog(LogEntry):
+    """The admin's log entries, shown as the product's audit log (see core/audit.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django_tasks import TaskContext, task
 
-from . import emails
+from . import delivery
 
 
 @task(takes_context=True)
@@ -26,4 +26,6 @@ def send_email(
         _, created = EmailDelivery.objects.get_or_create(task_id=str(context.task_result.id))
         if not created:
             return 0
-        return emails.deliver(to=to, subject=subject, text=text, html=html, attachments=attachments)
+        return delivery.deliver(
+            to=to, subject=subject, text=text, html=html, attachments=attachments
+        )

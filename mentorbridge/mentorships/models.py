@@ -50,8 +50,14 @@ class Mentorship(models.Model):
     # Shown to coordinators only.
     closure_reason = models.TextField(blank=True)
     completed = models.BooleanField(
-        default=False, help_text="Ran to the end of the term: counts for the mentor's certificate."
+        default=False,
+        help_text="Reached the term end with a meeting held, or both members confirmed it: "
+        "counts for the mentor's certificate.",
     )
+    # Each member's "we completed our mentorship"; both together complete it (see
+    # services.mentorship_completes).
+    mentee_completed_at = models.DateTimeField(null=True, blank=True)
+    mentor_completed_at = models.DateTimeField(null=True, blank=True)
     rematch_requested = models.BooleanField(default=False)
     last_activity_at = models.DateTimeField(default=timezone.now)
 

@@ -8,11 +8,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.permissions import COORDINATORS_GROUP
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.members.models import COORDINATORS_GROUP, Block, Member, Topic
+from mentorbridge.members.models import Block, Member, Topic
+from mentorbridge.programs.calendar import calendar_for_student
 from mentorbridge.programs.models import CalendarDate, Enrollment
 
 from .models import (
@@ -301,6 +304,56 @@ def meeting_log(
     return meeting
 
 
+def meeting_record_past(
+    *,
+    mentorship: Mentorship,
+    by: Member,
+    starts_at: dt.datetime,
+    minutes: int,
+    format: str,
+    topics: list[Topic],
+    notes: str = "",
+) -> Meeting:
+    """Log a meeting that already took place and was never proposed here (a call, a corridor)."""
+    _writable(mentorship)
+    if starts_at > clock.now():
+        raise WorkspaceError("That time is still to come: propose the meeting instead.")
+    if starts_at < mentorship.started_at - dt.timedelta(days=1):
+        raise WorkspaceError(
+            f"That is before your mentorship started ({mentorship.started_at:%-d %B %Y})."
+        )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            proposed_by=by,
+            starts_at=starts_at,
+            duration_minutes=min(max(minutes, 10), 240),
+            format=format,
+            status=Meeting.Status.HELD,
+            minutes_held=minutes,
+            notes=notes.strip()[:3000],
+        )
+        meeting.topics_covered.set(topics)
+        _touch(mentorship)
+        notify(
+            member=mentorship.other_party(by),
+            kind="meeting_logged",
+            title=f"{by.display_name} logged your meeting of {local_day(starts_at, mentorship.other_party(by))}",
+            url=mentorship.get_absolute_url() + "#meetings",
+        )
+    return meeting
+
+
+def local_day(when: dt.datetime, member: Member) -> str:
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(member.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return f"{when.astimezone(zone):%-d %B}"
+
+
 def message_post(*, mentorship: Mentorship, by: Member, body: str) -> Message:
     _writable(mentorship)
     body = body.strip()
@@ -372,17 +425,61 @@ def milestone_set_done(*, milestone: Milestone, done: bool) -> Milestone:
 
 
 def goals_from_calendar(*, mentorship: Mentorship) -> list[Goal]:
-    """Students get the residency application calendar as goals, with the cycle's dates."""
-    if mentorship.mentee.stage is None or mentorship.mentee.stage.kind != "student":
-        return []
-    dates = {c.key: c.date for c in CalendarDate.objects.filter(cycle=mentorship.cycle)}
+    """Students get the residency application calendar as goals, with the dates of their own
+    application year (programs.calendar: the cycle's dates shifted by the mentee's stage)."""
+    steps = calendar_for_student(
+        cycle=mentorship.cycle, stage=mentorship.mentee.stage, today=clock.today()
+    )
     existing = set(mentorship.goals.values_list("calendar_key", flat=True))
+    labels = dict(CalendarDate.Key.choices)
     goals = [
-        Goal(mentorship=mentorship, title=label, due_date=dates.get(key), calendar_key=key)
-        for key, label in CalendarDate.Key.choices
+        Goal(mentorship=mentorship, title=labels[key], due_date=day, calendar_key=key)
+        for key, day in steps.items()
         if key not in existing
     ]
     return Goal.objects.bulk_create(goals)
+
+
+def mentorship_completes(mentorship: Mentorship, *, today: dt.date | None = None) -> bool:
+    """The product's one rule for "completed" (what a mentor's certificate counts): the pair
+    reached the cycle's term end with at least one meeting held, or both members confirmed that
+    they completed it. No coordinator or admin action is needed."""
+    if mentorship.mentee_completed_at and mentorship.mentor_completed_at:
+        return True
+    return (today or clock.today()) >= mentorship.cycle.term_end and mentorship.meetings.filter(
+        status=Meeting.Status.HELD
+    ).exists()
+
+
+def completion_confirm(*, mentorship: Mentorship, by: Member) -> Mentorship:
+    """One member says "we completed our mentorship"; when the other has said so too, the
+    mentorship closes as completed."""
+    _writable(mentorship)
+    field = "mentee_completed_at" if by.pk == mentorship.mentee_id else "mentor_completed_at"
+    with transaction.atomic():
+        Mentorship.objects.filter(pk=mentorship.pk, **{f"{field}__isnull": True}).update(
+            **{field: clock.now()}
+        )
+        mentorship.refresh_from_db()
+        if mentorship.mentee_completed_at and mentorship.mentor_completed_at:
+            return mentorship_close(
+                mentorship=mentorship, by=by, reason="Both members confirmed completion."
+            )
+        notify(
+            member=mentorship.other_party(by),
+            kind="completion_asked",
+            title=f"{by.display_name} says your mentorship is complete: confirm it in the workspace",
+            url=mentorship.get_absolute_url() + "#end-title",
+        )
+    return mentorship
+
+
+def completion_withdraw(*, mentorship: Mentorship, by: Member) -> Mentorship:
+    _writable(mentorship)
+    field = "mentee_completed_at" if by.pk == mentorship.mentee_id else "mentor_completed_at"
+    Mentorship.objects.filter(pk=mentorship.pk).update(**{field: None})
+    mentorship.refresh_from_db()
+    return mentorship
 
 
 def mentorship_close(
@@ -391,15 +488,19 @@ def mentorship_close(
     by: Member | None,
     reason: str = "",
     rematch: bool = False,
-    completed: bool = False,
+    at: dt.datetime | None = None,
 ) -> Mentorship:
-    """End a mentorship (no fault). Frees the mentor's seat in the same transaction."""
+    """End a mentorship (no fault). Frees the mentor's seat in the same transaction; whether it
+    counts as completed follows `mentorship_completes`, whoever closes it. `at`: the jobs' time."""
+    at = at or clock.now()
     with transaction.atomic():
+        mentorship.refresh_from_db()
+        completed = mentorship_completes(mentorship, today=timezone.localdate(at))
         closed = Mentorship.objects.filter(
             pk=mentorship.pk, status=Mentorship.Status.ACTIVE
         ).update(
             status=Mentorship.Status.CLOSED,
-            ended_at=clock.now(),
+            ended_at=at,
             closed_by=by,
             closure_reason=reason.strip()[:3000],
             rematch_requested=rematch and by is not None and by.pk == mentorship.mentee_id,

@@ -268,7 +268,8 @@ def test_goals_with_milestones_and_the_application_calendar(
     button = "Add the residency application calendar"
     assert button in client.get(mentorship.get_absolute_url()).content.decode()
     client.post(url(mentorship, "goals/"), {"template": "1"})
-    assert Goal.objects.filter(calendar_key="match_day", due_date=dt.date(2027, 3, 19)).exists()
+    # Sam is an MS2: the cycle's dates are the MS3s', so Sam's own Match Day is a year later.
+    assert Goal.objects.filter(calendar_key="match_day", due_date=dt.date(2028, 3, 19)).exists()
     assert Goal.objects.filter(mentorship=mentorship).count() == 9
     # Once its goals are all there, the button goes.
     assert button not in client.get(mentorship.get_absolute_url()).content.decode()
