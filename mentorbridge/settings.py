@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "mentorbridge.programs",
     "mentorbridge.matching",
     "mentorbridge.mentorships",
+    "mentorbridge.outcomes",
     "mentorbridge.dashboard",
     "mentorbridge.demo",
 ]

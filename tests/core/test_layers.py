@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "mentorbridge"
 
 # Bottom to top; an app may import its own layer and those below it.
-LAYERS = ["core", "members", "accounts", "programs", "mentorships", "matching"]
+LAYERS = ["core", "members", "accounts", "programs", "mentorships", "matching", "outcomes"]
 # The top rooms: they may import any app, and no app below imports them.
 TOP = {"dashboard", "api", "community", "demo"}
 

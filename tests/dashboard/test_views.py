@@ -131,7 +131,7 @@ def test_the_cycle_report_as_pdf_csv_and_xlsx(coordinator: Member) -> None:
     book = load_workbook(
         io.BytesIO(client.get(f"/dashboard/cycles/{small.cycle.pk}/report.xlsx").content)
     )
-    assert len(book.sheetnames) == 1 + 15  # the heading, then one sheet per table
+    assert len(book.sheetnames) == 1 + 16  # the heading, then one sheet per table
     assert DataExport.objects.filter(what="cycle report").count() == 3
 
 
