@@ -315,3 +315,9 @@ HEALTHZ_TASK_STALL_SECONDS = env_int("HEALTHZ_TASK_STALL_SECONDS", 300)
 
 # The site's words for django-allauth's pages ("Log in / Join"): mentorbridge/locale/en.
 LOCALE_PATHS = [BASE_DIR / "mentorbridge" / "locale"]
+
+# A task RUNNING for longer than this is taken to have lost its worker (manage.py recover_tasks).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 900)
+# For the file email backend (a directory that gets one file per message): fault tests, staging.
+if env_str("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_log'),
+        ('core', '0003_email_delivery'),
         ('members', '0004_block_podvisibility'),
     ]
 
