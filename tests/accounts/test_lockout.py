@@ -132,8 +132,10 @@ def test_the_trusted_proxy_count_comes_from_the_environment(
     monkeypatch.setenv("TRUSTED_CLIENT_IP_HEADER", "X-Real-IP" if value else "")
     try:
         reloaded = importlib.reload(settings_module)
-        assert reloaded.ALLAUTH_TRUSTED_PROXY_COUNT == expected
-        assert reloaded.ALLAUTH_TRUSTED_CLIENT_IP_HEADER == ("X-Real-IP" if value else None)
+        count = reloaded.ALLAUTH_TRUSTED_PROXY_COUNT
+        header = reloaded.ALLAUTH_TRUSTED_CLIENT_IP_HEADER
+        assert count == expected
+        assert header == ("X-Real-IP" if value else None)
     finally:
         monkeypatch.delenv("TRUSTED_PROXY_COUNT")
         monkeypatch.delenv("TRUSTED_CLIENT_IP_HEADER")
