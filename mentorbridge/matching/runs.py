@@ -18,7 +18,14 @@ from django.db import transaction
 from django.db.models import F
 
 from mentorbridge.core import clock, sealed
+from mentorbridge.core.refusals import Refusal
+from mentorbridge.members.models import Block
 from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.mentorships.services import (
+    mentee_enrollment_lock,
+    mentorship_announce,
+    mentorship_start,
+)
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from . import features, rankings
@@ -26,12 +33,7 @@ from .engine import scoring
 from .engine.assign import assign
 from .engine.stable import blocking_pairs, prefs_from_scores, put_first, stable_match
 from .models import MatchProposal, MatchRun
-from .services import (
-    RequestError,
-    close_other_requests,
-    mentorship_announce,
-    mentorship_start,
-)
+from .services import close_other_requests, requests_closed_announce
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,7 @@ NO_CT_PRIORITY = 1.25
 CANDIDATES_PER_SIDE = 30
 
 
-class MatchRunError(Exception):
-    """A refusal a coordinator can read; nothing was changed."""
+MatchRunError = Refusal
 
 
 def _pairs(raw: Any) -> list[tuple[int, int]]:
@@ -165,8 +166,6 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
 
 def _blocked_pairs(mentees: features.People, mentors: features.People) -> list[list[int]]:
     """Enrollment pairs whose members blocked each other: never proposed."""
-    from mentorbridge.mentorships.models import Block
-
     mentee_of = {m: e for e, m in zip(mentees.enrollment_ids, mentees.member_ids, strict=True)}
     mentor_of = {m: e for e, m in zip(mentors.enrollment_ids, mentors.member_ids, strict=True)}
     pairs = []
@@ -493,7 +492,9 @@ def _editable(run: MatchRun) -> None:
 
 
 def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal) -> None:
-    """Exchange the mentors of two proposed pairs."""
+    """Exchange the mentors of two proposed pairs, rescored from the run's snapshot (the inputs
+    the run saw, so a re-run stays comparable), refusing any pair the run could not propose and
+    any pair blocked since."""
     _editable(run)
     if first.run_id != run.pk or second.run_id != run.pk or first.pk == second.pk:
         raise MatchRunError("Pick two different pairs of this run.")
@@ -501,16 +502,14 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
         raise MatchRunError("Unlock a pair before swapping it.")
     if not (first.mentor_enrollment_id and second.mentor_enrollment_id):
         raise MatchRunError("Both pairs need a mentor to swap.")
+    a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
+    rescore = _SnapshotScorer(run)
+    new = [
+        (proposal, mentor_pk, rescore.pair(proposal.mentee_enrollment_id, mentor_pk))
+        for proposal, mentor_pk in ((first, b), (second, a))
+    ]
     with transaction.atomic():
-        a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
-        for proposal, mentor_pk in ((first, b), (second, a)):
-            if mentor_pk is None:
-                continue
-            contributions = _explain_pair(run, proposal.mentee_enrollment_id, mentor_pk)
-            if contributions is None:
-                raise MatchRunError(
-                    "That swap would pair a mentee with a mentor they are not eligible for."
-                )
+        for proposal, mentor_pk, contributions in new:
             MatchProposal.objects.filter(pk=proposal.pk).update(
                 mentor_enrollment_id=mentor_pk,
                 score=round(sum(v for _, v in contributions), 4),
@@ -520,18 +519,35 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
         _refresh_metrics(run)
 
 
-def _explain_pair(run: MatchRun, mentee_pk: int, mentor_pk: int) -> list[tuple[str, float]] | None:
-    # Scored like the run itself: with private answers (insisted preferences must hold here too).
-    mentees = features.load_people(
-        queryset=Enrollment.objects.filter(pk=mentee_pk), with_private=True
-    )
-    mentors = features.load_people(
-        queryset=Enrollment.objects.filter(pk=mentor_pk), with_private=True
-    )
-    weights = {k: float(v) for k, v in run.weights.items()}
-    if not np.isfinite(scoring.score_one(mentees, mentors, weights)[0][0]):
-        return None
-    return scoring.explain(mentees, mentors, 0, weights)
+class _SnapshotScorer:
+    """Scores pairs of a run from its snapshot, as `compute` scored them."""
+
+    def __init__(self, run: MatchRun) -> None:
+        snap = run.inputs_snapshot
+        # With the sealed private columns, as the run saw them: insisted preferences hold here too.
+        self.mentees, self.mentors = snapshot_people(snap)
+        self.weights = {k: float(v) for k, v in run.weights.items()}
+        self.forbidden = {
+            (int(x), int(y)) for x, y in [*run.forbidden_pairs, *snap.get("blocked", [])]
+        }
+        self.index = scoring.MentorIndex(self.mentors)
+        self.rows = scoring.MenteeRows(self.mentees, self.index)
+
+    def pair(self, mentee_pk: int, mentor_pk: int) -> list[tuple[str, float]]:
+        """The pair's score contributions, or a refusal saying why the pair is not allowed."""
+        i = self.mentees.enrollment_ids.index(mentee_pk)
+        j = self.mentors.enrollment_ids.index(mentor_pk)
+        # Blocks filed since the snapshot count too: a block is never overridden.
+        if (mentee_pk, mentor_pk) in self.forbidden or Block.objects.between(
+            self.mentees.member_ids[i], self.mentors.member_ids[j]
+        ).exists():
+            raise MatchRunError("That swap would pair two members who may not be paired.")
+        scores, factors = scoring.score_rows(self.index, self.rows, np.asarray([i]), self.weights)
+        if not np.isfinite(scores[0, j]):
+            raise MatchRunError(
+                "That swap would pair a mentee with a mentor they are not eligible for."
+            )
+        return scoring.contributions(factors, 0, j, self.weights)
 
 
 def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool) -> None:
@@ -588,18 +604,17 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
         try:
             with transaction.atomic():
                 # The same lock order as accepting a request (see services.request_accept).
-                list(
-                    Enrollment.objects.select_for_update().filter(pk=proposal.mentee_enrollment_id)
-                )
+                mentee_enrollment_lock(enrollment_id=proposal.mentee_enrollment_id)
                 mentorship = mentorship_start(
                     mentee_enrollment=proposal.mentee_enrollment,
                     mentor_enrollment=proposal.mentor_enrollment,
                     source=Mentorship.Source.MATCH_RUN,
                 )
                 closed = close_other_requests(mentorship=mentorship)
-                mentorship_announce(mentorship=mentorship, closed=closed)
+                mentorship_announce(mentorship=mentorship)
+                requests_closed_announce(mentorship=mentorship, closed=closed)
             created.append(mentorship.pk)
-        except RequestError as error:
+        except Refusal as error:
             skipped.append(
                 {"mentee": proposal.mentee_enrollment.member.display_name, "reason": str(error)}
             )
