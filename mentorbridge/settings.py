@@ -238,6 +238,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Largest request body Django reads into memory: guards every form against oversized input.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Largest request body accepted at all, whatever its content type (files included; see
+# core.middleware). Not above DATA_UPLOAD_MAX_MEMORY_SIZE: the limit check reads the body.
+REQUEST_BODY_MAX_BYTES = min(
+    env_int("REQUEST_BODY_MAX_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE), DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 
 # LOG_FORMAT=json (make serve, production): one JSON object per line, each with the request id;
 # every request is one line of "mentorbridge.request" (method, path, status, duration, user id).
