@@ -83,7 +83,9 @@ INSTALLED_APPS = [
     "mentorbridge.programs",
     "mentorbridge.matching",
     "mentorbridge.mentorships",
+    "mentorbridge.outcomes",
     "mentorbridge.dashboard",
+    "mentorbridge.demo",
 ]
 
 MIDDLEWARE = [
