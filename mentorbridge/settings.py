@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mentorbridge.matching",
     "mentorbridge.mentorships",
     "mentorbridge.dashboard",
+    "mentorbridge.community",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("programs/", include("mentorbridge.programs.urls")),
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
+    path("community/", include("mentorbridge.community.urls")),
     path("admin/", admin.site.urls),
 ]
 
