@@ -16,6 +16,7 @@ urlpatterns = [
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
     path("community/", include("mentorbridge.community.urls")),
+    path("dashboard/", include("mentorbridge.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 
