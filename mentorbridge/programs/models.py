@@ -254,12 +254,15 @@ class Enrollment(models.Model):
 
     @property
     def requirements(self) -> list[str]:
-        """The mentee's insisted preferences, in words: each one leaves mentors out."""
+        """The mentee's insisted preferences that leave mentors out of Find a mentor, in words.
+
+        Only public ones: identity preferences never filter a page a member sees (they act in the
+        Task Force's batch runs; see `has_identity_preferences`)."""
         words = []
         if self.language_insisted and self.language_id:
             words.append(f"speaks {self.language}")
-        if self.same_gender == Preference.HARD:
-            words.append("shares your gender")
-        if self.shared_background == Preference.HARD:
-            words.append("shares your background")
         return words
+
+    @property
+    def has_identity_preferences(self) -> bool:
+        return bool(self.same_gender or self.shared_background)

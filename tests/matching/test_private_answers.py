@@ -122,18 +122,8 @@ def test_identity_preferences_still_steer_the_batch_run(
     # The man would otherwise be the better fit: he shares the mentee's interest, she does not.
     woman.member.interests.clear()
 
-    snapshot = runs.snapshot(cycle)
-    assert snapshot  # the run's inputs carry what the engine needs
-    run = runs.match_run_create(
-        cycle=cycle,
-        by=coordinator.user,
-        objective="total",
-        weights=cycle.program.effective_weights(),
-        fixed_pairs=[],
-        forbidden_pairs=[],
-        seed=1,
-    )
-    run.refresh_from_db()
+    run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="total")
+    run = runs.match_run_execute(run_id=run.pk)
     pairs = {(p.mentee_enrollment_id, p.mentor_enrollment_id) for p in run.proposals.all()}
     assert (mentee.pk, woman.pk) in pairs
     assert (mentee.pk, man.pk) not in pairs
