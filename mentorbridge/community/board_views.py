@@ -36,7 +36,9 @@ from .selectors import (
 def boards(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
     programs = programs_for(member).annotate(
-        question_count=Count("questions", filter=Q(questions__hidden=False))
+        question_count=Count(
+            "board_questions", filter=Q(board_questions__hidden=False), distinct=True
+        )
     )
     if len(programs) == 1:
         return redirect("community:board", programs[0].slug)

@@ -201,12 +201,12 @@ class Question(models.Model):
     """A mentee's question on a program's board. `anonymous` hides the name from other members,
     never from coordinators."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
-    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="questions")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="board_questions")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="board_questions")
     anonymous = models.BooleanField("ask anonymously", default=False)
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=5000)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="questions")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="board_questions")
     hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -224,3 +224,14 @@ def test_asking_through_the_page(track1: Program, student: Member) -> None:
     assert asked.anonymous and asked.author == student
     response = client.post(f"/community/questions/{track1.slug}/ask/", {"title": "", "body": ""})
     assert response.status_code == 200 and Question.objects.count() == 1
+
+
+def test_the_boards_page_lists_the_members_programs(
+    question: Question, resident: Member, student: Member
+) -> None:
+    # The resident is on both boards (mentor in track 1, mentee in track 2).
+    page = client_for(resident).get("/community/questions/").content.decode()
+    assert "Medical Student" in page and "1 question" in page
+    # The student has one board only: straight to it.
+    response = client_for(student).get("/community/questions/")
+    assert response.status_code == 302 and response["Location"].endswith("/student-resident/")

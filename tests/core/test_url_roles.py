@@ -33,6 +33,7 @@ from mentorbridge.mentorships import services as workspace
 from mentorbridge.mentorships.models import AtRisk, CheckIn, Goal, Meeting, Mentorship
 from mentorbridge.programs.models import Cycle, Enrollment
 
+from ..community.world import CommunityVictims, community_victims
 from ..conftest import client_for, stage
 from ..factories import MemberFactory, enroll, make_cycle, make_mentorship
 from .url_expectations import EXPECTATIONS, Expect
@@ -57,6 +58,7 @@ SECRETS = [
     "SECRET-MESSAGE-7f3a",
     "SECRET-GOAL-7f3a",
     "SECRET-REQUEST-7f3a",
+    "SECRET-QUESTION-7f3a",
     "victim.mentee@example.org",
     "victim.mentor@example.org",
 ]
@@ -129,6 +131,7 @@ class World:
     stage_change: StageChange
     victim_uidb36: str
     forged_token: str
+    community: CommunityVictims
 
 
 def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
@@ -193,6 +196,9 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
         stage_change=stage_change,
         victim_uidb36=int_to_base36(victim_mentee.user.pk),
         forged_token=real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB"),
+        community=community_victims(
+            coordinator=coordinator, mentee=victim_mentee, mentor=victim_mentor
+        ),
     )
 
 
