@@ -92,7 +92,9 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
         except CommunityError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your question is on the board. Mentors are told.")
+            messages.success(
+                request, "Your question is on the board. You will be told when a mentor answers."
+            )
             return redirect(question.get_absolute_url())
     return render(request, "community/ask.html", {"program": program, "form": form})
 

@@ -1,5 +1,6 @@
-"""The refusal every community write raises: a sentence for the member; nothing was changed."""
+"""Community writes refuse with the project's one refusal type (core.refusals.Refusal), so views
+catch the refusals of the services they call below (requests, enrollment) the same way."""
 
+from mentorbridge.core.refusals import Refusal
 
-class CommunityError(Exception):
-    pass
+CommunityError = Refusal

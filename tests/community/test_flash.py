@@ -14,8 +14,8 @@ from mentorbridge.community.errors import CommunityError
 from mentorbridge.community.models import FlashEvent, FlashSeat, FlashSignup, FlashVolunteer
 from mentorbridge.core import clock
 from mentorbridge.matching.models import MentorshipRequest
-from mentorbridge.members.models import Member
-from mentorbridge.mentorships.models import Block, Mentorship
+from mentorbridge.members.models import Block, Member
+from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.programs.models import Enrollment, Program
 
 from ..conftest import client_for, stage
