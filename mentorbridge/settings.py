@@ -83,8 +83,10 @@ INSTALLED_APPS = [
     "mentorbridge.programs",
     "mentorbridge.matching",
     "mentorbridge.mentorships",
+    "mentorbridge.outcomes",
     "mentorbridge.dashboard",
     "mentorbridge.community",
+    "mentorbridge.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from mentorbridge.members.models import is_coordinator
+from mentorbridge.core.permissions import is_coordinator
 
 # Paths a coordinator without TOTP may still reach: setting it up, logging out, assets, health.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
