@@ -19,7 +19,6 @@ migrate: $(STAMP)
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo --size small
-	$(BIN)/python manage.py seed_community_demo
 
 run: seed
 	@echo "Serving MentorBridge at http://127.0.0.1:8000 (Ctrl+C to stop)"

@@ -13,7 +13,8 @@ from django.utils.html import escape, linebreaks, urlize
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.members.models import COORDINATORS_GROUP, Member, Topic, is_coordinator
+from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.members.models import Member, Topic, is_coordinator
 from mentorbridge.mentorships.models import Resource
 from mentorbridge.programs.models import Program
 

@@ -10,8 +10,7 @@ from mentorbridge.members.models import Member
 
 def test_the_demo_adds_events_and_questions_once(db: None) -> None:
     call_command("seed_demo", "--size", "80", "--quiet-logins")
-    call_command("seed_community_demo")
-    call_command("seed_community_demo")
+    call_command("seed_demo", "--size", "80", "--quiet-logins")
     assert FlashEvent.objects.count() == 2 and Question.objects.count() == 4
     student = Member.objects.get(user__email="student@demo.mentorbridge.org")
     past = FlashEvent.objects.get(status=FlashEvent.Status.SCHEDULED)

@@ -12,13 +12,20 @@ import datetime as dt
 
 from django.db import transaction
 
+from mentorbridge.community.models import (
+    Answer,
+    FlashEvent,
+    FlashSeat,
+    FlashSignup,
+    FlashVolunteer,
+    Question,
+)
 from mentorbridge.core import clock
 from mentorbridge.matching.engine.flash import flash_schedule
-from mentorbridge.members.demo import DEMO_DOMAIN
 from mentorbridge.members.models import Member, Topic
 from mentorbridge.programs.models import Program
 
-from .models import Answer, FlashEvent, FlashSeat, FlashSignup, FlashVolunteer, Question
+from .people import DEMO_DOMAIN
 
 QUESTIONS = [
     (
