@@ -10,12 +10,11 @@ from icalendar import Calendar, Event, vText
 from mentorbridge.members.models import Member
 
 from .models import FlashEvent
+from .schedule import schedule_for
 
 
 def schedule_invite(event: FlashEvent, member: Member) -> str:
     """One VEVENT per round the member sits at a table (UIDs stable across reschedules)."""
-    from .flash import schedule_for
-
     calendar = Calendar()
     calendar.add("prodid", "-//MentorBridge//Flash mentoring//EN")
     calendar.add("version", "2.0")

@@ -12,17 +12,17 @@ import zoneinfo
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.matching.engine.flash import flash_schedule
 from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.programs.models import Cycle, Enrollment, Program
 from mentorbridge.programs.services import EnrollmentError, eligibility_problem, enrollment_create
 
 from .errors import CommunityError
 from .models import FlashEvent, FlashSeat, FlashSignup, FlashVolunteer, FlashWish
+from .scheduling import _schedulable
+from .scheduling import schedule_compute as schedule_compute  # the service, as callers expect
 
 
 def _local(date: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -246,7 +246,7 @@ def withdraw(*, event: FlashEvent, member: Member) -> None:
 
 def schedule_request(*, event: FlashEvent) -> FlashEvent:
     """Ask for the schedule: a background job computes it (CP-SAT may take seconds)."""
-    from .tasks import compute_flash_schedule
+    from .tasks import compute_flash_schedule  # the task module imports the scheduling
 
     with transaction.atomic():
         event = FlashEvent.objects.select_for_update().get(pk=event.pk)
@@ -255,134 +255,6 @@ def schedule_request(*, event: FlashEvent) -> FlashEvent:
         event.save(update_fields=["scheduling_requested_at"])
         transaction.on_commit(lambda: compute_flash_schedule.enqueue(event.pk))
     return event
-
-
-def _schedulable(event: FlashEvent) -> None:
-    if event.status == FlashEvent.Status.DRAFT:
-        raise CommunityError("Open the event for sign-up first.")
-    if event.starts_at <= clock.now():
-        raise CommunityError("The event has started; its schedule can no longer change.")
-    if not event.volunteers.exists():
-        raise CommunityError("No mentor hosts a table yet: there is nothing to schedule.")
-    if not event.signups.exists():
-        raise CommunityError("No mentee has signed up yet: there is nothing to schedule.")
-
-
-def schedule_compute(*, event_id: int) -> FlashEvent:
-    """Seat everyone with the engine and tell each participant their tables (with invites)."""
-    from mentorbridge.matching.services import blocked_members
-
-    with transaction.atomic():
-        event = FlashEvent.objects.select_for_update().select_related("program").get(pk=event_id)
-        _schedulable(event)
-        hosts = list(event.volunteers.select_related("member__user").order_by("pk"))
-        places = list(event.signups.select_related("member__user").order_by("pk"))
-        host_index = {v.member_id: j for j, v in enumerate(hosts)}
-        seats = [
-            [event.seats_per_table if r + 1 in v.rounds else 0 for r in range(event.rounds)]
-            for v in hosts
-        ]
-        preferences = {
-            i: [host_index[p] for p in place.preferences if p in host_index]
-            for i, place in enumerate(places)
-        }
-        forbidden = set()
-        for i, place in enumerate(places):
-            for other in blocked_members(place.member_id):
-                if other in host_index:
-                    forbidden.add((i, host_index[other]))
-        result = flash_schedule(
-            n_mentees=len(places), seats=seats, preferences=preferences, forbidden=forbidden
-        )
-        FlashSeat.objects.filter(event=event).delete()
-        FlashSeat.objects.bulk_create(
-            FlashSeat(
-                event=event,
-                round=r + 1,
-                mentee_id=places[i].member_id,
-                mentor_id=hosts[j].member_id,
-                preferred=j in preferences[i],
-            )
-            for r, row in enumerate(result.tables)
-            for i, j in enumerate(row)
-            if j >= 0
-        )
-        meetings_per_mentee = [len(result.mentors_met(i)) for i in range(len(places))]
-        event.schedule_summary = {
-            "mentees": len(places),
-            "mentors": len(hosts),
-            "meetings": result.meetings,
-            "bound_meetings": result.bound_meetings,
-            "preferred": result.preferred,
-            "bound_preferred": result.bound_preferred,
-            "exact": result.exact,
-            "method": result.method,
-            "fewest_meetings": min(meetings_per_mentee, default=0),
-            "most_meetings": max(meetings_per_mentee, default=0),
-            "with_break": sum(1 for k in meetings_per_mentee if k < event.rounds),
-        }
-        event.status = FlashEvent.Status.SCHEDULED
-        event.scheduled_at = clock.now()
-        event.sequence = F("sequence") + 1
-        event.save()
-        event.refresh_from_db()
-        _announce(event, [p.member for p in places] + [v.member for v in hosts])
-    return event
-
-
-def _announce(event: FlashEvent, members: list[Member]) -> None:
-    from .calendar import schedule_invite
-
-    for member in members:
-        notify(
-            member=member,
-            kind="flash_schedule",
-            title=f"Your tables at {event.name}: the schedule is ready",
-            url=event.get_absolute_url() + "#schedule",
-            template="flash_schedule",
-            context={"event": event, "rows": schedule_for(event, member)},
-            attachments=[("flash-schedule.ics", schedule_invite(event, member), "text/calendar")],
-        )
-
-
-def schedule_for(event: FlashEvent, member: Member) -> list[dict[str, Any]]:
-    """The member's rounds: when, and with whom (a mentee's mentor, or a mentor's mentees)."""
-    starts = event.round_starts()
-    seats = list(
-        FlashSeat.objects.filter(event=event)
-        .filter(models.Q(mentee=member) | models.Q(mentor=member))
-        .select_related("mentee", "mentor")
-        .order_by("round", "pk")
-    )
-    hosting = next((v for v in event.volunteers.all() if v.member_id == member.pk), None)
-    rows = []
-    for r in range(1, event.rounds + 1):
-        here = [s for s in seats if s.round == r]
-        if hosting is not None:
-            if r not in hosting.rounds:
-                continue
-            people = [s.mentee for s in here]
-        else:
-            people = [s.mentor for s in here]
-        rows.append(
-            {
-                "round": r,
-                "starts_at": starts[r - 1],
-                "ends_at": starts[r - 1] + dt.timedelta(minutes=event.round_minutes),
-                "people": people,
-                "preferred": any(s.preferred for s in here) and hosting is None,
-            }
-        )
-    return rows
-
-
-def met(event: FlashEvent, member: Member) -> list[Member]:
-    """Everyone the member sat with at this event."""
-    seats = FlashSeat.objects.filter(event=event).filter(
-        models.Q(mentee=member) | models.Q(mentor=member)
-    )
-    ids = {s.mentor_id if s.mentee_id == member.pk else s.mentee_id for s in seats}
-    return list(Member.objects.filter(pk__in=ids).order_by("full_name"))
 
 
 def wish_mark(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import flash
+from . import scheduling
 
 
 @task()
 def compute_flash_schedule(event_id: int) -> str:
-    return flash.schedule_compute(event_id=event_id).status
+    return scheduling.schedule_compute(event_id=event_id).status

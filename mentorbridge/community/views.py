@@ -15,7 +15,7 @@ from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.members.models import Member, is_coordinator, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 
-from . import flash
+from . import flash, schedule
 from .calendar import schedule_invite
 from .errors import CommunityError
 from .forms import FlashEventForm, SignupForm, VolunteerForm, WishForm
@@ -92,7 +92,7 @@ def flash_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     if place is not None or table is not None:
-        context["schedule"] = flash.schedule_for(event, member) if event.scheduled_at else []
+        context["schedule"] = schedule.schedule_for(event, member) if event.scheduled_at else []
     if event.status == FlashEvent.Status.OPEN:
         if "mentor" in roles and place is None:
             context["volunteer_form"] = VolunteerForm(
@@ -113,7 +113,7 @@ def flash_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if p.pk in wishes and p.pk in theirs
                 else "",
             }
-            for p in flash.met(event, member)
+            for p in schedule.met(event, member)
         ]
         context["wish_form"] = WishForm()
     return render(request, "community/flash_detail.html", context)
@@ -229,7 +229,7 @@ def flash_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def flash_wish(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     member = member_for_user(request.user)
     event = get_event_for_member(member, pk)
-    other = next((p for p in flash.met(event, member) if p.pk == member_pk), None)
+    other = next((p for p in schedule.met(event, member) if p.pk == member_pk), None)
     if other is None:
         raise Http404("You did not meet this member at this event.")
     form = WishForm(request.POST)
