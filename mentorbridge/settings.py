@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mentorbridge.mentorships",
     "mentorbridge.outcomes",
     "mentorbridge.dashboard",
+    "mentorbridge.community",
     "mentorbridge.demo",
 ]
 
