@@ -30,13 +30,17 @@ def test_allauth_and_product_emails_link_to_the_same_site(
     settings.SITE_URL = SITE  # type: ignore[attr-defined]
     settings.ALLOWED_HOSTS = ["*"]  # type: ignore[attr-defined]
     client = Client(HTTP_HOST="10.0.0.5:8201")  # an internal address, as behind a proxy
-    client.post("/accounts/password/reset/", {"email": student.user.email})
-    client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
-    client.post(
-        "/accounts/signup/",
-        {"email": "new@example.org", "password1": "A-long-pass-91", "password2": "A-long-pass-91"},
-    )
     with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": student.user.email})
+        client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "new@example.org",
+                "password1": "A-long-pass-91",
+                "password2": "A-long-pass-91",
+            },
+        )
         pair = make_mentorship(student, resident)
         services.message_post(mentorship=pair, by=student, body="hello")
         jobs.send_message_digests(timezone.now() + dt.timedelta(hours=2))
