@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "ninja",
     "mentorbridge.core",
     "mentorbridge.accounts",
     "mentorbridge.members",
@@ -70,6 +73,7 @@ INSTALLED_APPS = [
     "mentorbridge.matching",
     "mentorbridge.mentorships",
     "mentorbridge.dashboard",
+    "mentorbridge.api",
 ]
 
 MIDDLEWARE = [
@@ -226,3 +230,8 @@ LOGGING = {
 }
 
 ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
+
+# The JSON API (docs/api.md): requests per token (or per signed-in member) per minute, counted in
+# the cache above, so several app processes share the count when CACHE_BACKEND is Redis.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
