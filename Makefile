@@ -37,6 +37,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/workflow.py
+	$(BIN)/python bench/flash.py
 
 # Regenerate the lock after changing pyproject.toml (needs network access to PyPI).
 lock:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("programs/", include("mentorbridge.programs.urls")),
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
+    path("dashboard/", include("mentorbridge.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

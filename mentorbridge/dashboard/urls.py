@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("cycles/<int:pk>/", views.cycle, name="cycle"),
+    path("cycles/<int:pk>/tables/<slug:slug>.<str:fmt>", views.table_download, name="table"),
+    path("cycles/<int:pk>/report.<str:fmt>", views.report_download, name="report"),
+    path("cycles/<int:pk>/export/<slug:what>.<str:fmt>", views.export, name="export"),
+]
