@@ -43,7 +43,7 @@ from ..schemas import (
 
 router = Router(tags=["members"])
 
-ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 429: Error}
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: Error, 422: Error}
 
 
