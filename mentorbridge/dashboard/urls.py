@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stage_changes, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("cycles/<int:pk>/tables/<slug:slug>.<str:fmt>", views.table_download, name="table"),
     path("cycles/<int:pk>/report.<str:fmt>", views.report_download, name="report"),
     path("cycles/<int:pk>/export/<slug:what>.<str:fmt>", views.export, name="export"),
+    path("stage-changes/", stage_changes.queue, name="stage_changes"),
+    path("stage-changes/<int:pk>/decide/", stage_changes.decide, name="stage_change_decide"),
 ]

@@ -58,8 +58,14 @@ _FIELDS = (
 )  # fmt: skip
 
 
-def load_people(*, queryset: Any) -> People:
-    """Build a side's table from a queryset of enrollments, in a fixed number of queries."""
+def load_people(*, queryset: Any, with_private: bool = False) -> People:
+    """Build a side's table from a queryset of enrollments, in a fixed number of queries.
+
+    Private identity answers, and the mentee preferences that read them (same gender, shared
+    background), are loaded only `with_private`: for coordinators' batch runs. Every table behind
+    a page a member sees is built without them, so no ranking, count, reason or drafted message
+    there can depend on a mentor's private answers (docs/matching.md, "Private answers").
+    """
     qs = queryset.order_by("pk")
     rows = list(qs.values_list(*_FIELDS))
     enrollment_ids = qs.values("pk")
@@ -70,18 +76,20 @@ def load_people(*, queryset: Any) -> People:
     targets = _m2m(
         Enrollment.target_programs.through, "enrollment_id", "institution_id", enrollment_ids
     )
-    identities = {
-        row[0]: row[1:]
-        for row in PrivateIdentity.objects.filter(
-            member_id__in=member_ids, consent=True
-        ).values_list(
-            "member_id",
-            "gender",
-            "underrepresented_in_medicine",
-            "first_generation",
-            "international_graduate",
-        )
-    }
+    identities: dict[int, tuple[str, bool | None, bool | None, bool | None]] = {}
+    if with_private:
+        identities = {
+            member_id: (gender, urm, first_gen, international)
+            for member_id, gender, urm, first_gen, international in PrivateIdentity.objects.filter(
+                member_id__in=member_ids, consent=True
+            ).values_list(
+                "member_id",
+                "gender",
+                "underrepresented_in_medicine",
+                "first_generation",
+                "international_graduate",
+            )
+        }
     now = clock.now()
     offsets: dict[str, float] = {}
     people = People(*([] for _ in dataclasses.fields(People)))
@@ -112,8 +120,8 @@ def load_people(*, queryset: Any) -> People:
         )
         people.texts.append(" ".join(filter(None, [goals, member_goals, bio])))
         people.target_institutions.append(targets.get(pk, set()))
-        people.same_gender.append(PREF.get(same_gender, 0))
-        people.shared_background.append(PREF.get(shared_background, 0))
+        people.same_gender.append(PREF.get(same_gender, 0) if with_private else 0)
+        people.shared_background.append(PREF.get(shared_background, 0) if with_private else 0)
         people.institution_preference.append(institution_preference)
         people.same_region.append(bool(same_region))
         people.language_required.append(language_id or 0)

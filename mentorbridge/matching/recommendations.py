@@ -171,8 +171,10 @@ def _words(
                 )
             if text:
                 reasons.append((value, text))
-        elif factor == "concordance" and not letter:  # private: never put into a message
-            reasons.append((value, "Matches a preference you asked for"))
+        elif factor == "concordance" and not letter:
+            # Member pages score without private answers (features.load_people), so this factor
+            # can only come from the public preferences: institution, region, language.
+            reasons.append((value, "Meets the institution, region or language you asked for"))
         elif factor == "meeting":
             text = "we like to meet the same way" if letter else "You like to meet the same way"
             reasons.append((value, text))

@@ -129,9 +129,12 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
         queryset=Enrollment.objects.filter(cycle=cycle)
         .active()
         .mentees()
-        .exclude(member_id__in=matched)
+        .exclude(member_id__in=matched),
+        with_private=True,
     )
-    mentors = features.load_people(queryset=Enrollment.objects.filter(cycle=cycle).open_mentors())
+    mentors = features.load_people(
+        queryset=Enrollment.objects.filter(cycle=cycle).open_mentors(), with_private=True
+    )
     seats = dict(
         Enrollment.objects.filter(pk__in=mentors.enrollment_ids).values_list(
             "pk", F("capacity") - F("mentee_count")

@@ -1,5 +1,7 @@
 """Admin for coordinators: search and filters on members and institutions; taxonomies editable."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,6 +12,7 @@ from .models import (
     Language,
     Member,
     MembershipCategory,
+    StageChange,
     Topic,
     TrainingStage,
 )
@@ -53,3 +56,48 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["user", "stage", "institution"]
     raw_id_fields = ["user", "institution"]
     filter_horizontal = ["languages", "interests", "topics_wanted", "topics_offered"]
+
+    def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
+        # A stage set here is set by a coordinator: record it as verified, like the queue does.
+        from .selectors import member_for_user
+        from .services import member_stage_verify
+
+        new_stage = obj.stage
+        if change and "stage" in form.changed_data and new_stage is not None:
+            obj.stage = Member.objects.get(pk=obj.pk).stage
+            super().save_model(request, obj, form, change)
+            member_stage_verify(
+                member=obj,
+                stage=new_stage,
+                source=StageChange.Source.COORDINATOR,
+                by=member_for_user(request.user),
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    """The audit trail of stage changes: read-only; decisions are made on the coordinators' queue."""
+
+    list_display = [
+        "member",
+        "from_stage",
+        "to_stage",
+        "source",
+        "status",
+        "requested_at",
+        "decided_by",
+    ]
+    list_filter = ["status", "source", "to_stage__kind"]
+    search_fields = ["member__full_name", "member__user__email"]
+    list_select_related = ["member__user", "from_stage", "to_stage", "decided_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

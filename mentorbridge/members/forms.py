@@ -15,6 +15,7 @@ from .models import (
     Member,
     MembershipCategory,
     PrivateIdentity,
+    StageChange,
     Topic,
     TrainingStage,
     time_zone_names,
@@ -103,6 +104,24 @@ class ProfileForm(forms.ModelForm):
         self.fields["interests"].queryset = Interest.objects.active()  # type: ignore[attr-defined]
         self.fields["topics_wanted"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
         self.fields["topics_offered"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        self.pending_stage_change = (
+            StageChange.objects.pending().select_related("to_stage").filter(member=member).first()
+        )
+        if self.pending_stage_change is not None:
+            # Show what the member asked for, so saving other fields keeps the request open.
+            self.initial["stage"] = self.pending_stage_change.to_stage_id
+            current = member.stage.name if member.stage else "no stage"
+            self.fields["stage"].help_text = (
+                f"Waiting for a coordinator to confirm {self.pending_stage_change.to_stage.name} "
+                f"(asked {self.pending_stage_change.requested_at:%-d %b %Y}). Until then your "
+                f"profile, programs and mentors follow {current}. Pick {current} again to "
+                "withdraw the request."
+            )
+        else:
+            self.fields["stage"].help_text = (
+                "Moving into a resident, fellow or surgeon stage, or between students, "
+                "trainees and surgeons, waits for a coordinator to confirm it."
+            )
         if self.instance.home_has_ct_program is not None:
             self.initial["home_has_ct_program"] = (
                 "true" if self.instance.home_has_ct_program else "false"

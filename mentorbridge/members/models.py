@@ -341,3 +341,95 @@ def is_coordinator(user: object) -> bool:
         cached = user.groups.filter(name=COORDINATORS_GROUP).exists()  # type: ignore[attr-defined]
         user._is_coordinator = cached  # type: ignore[attr-defined]
     return bool(cached)
+
+
+# Stage kinds that may mentor somewhere, and the rung of the ladder each kind sits on. A self-declared
+# change that enters a mentor kind, or moves to another rung, must be verified before it counts.
+MENTOR_KINDS = frozenset(
+    {TrainingStage.Kind.RESIDENT, TrainingStage.Kind.FELLOW, TrainingStage.Kind.SURGEON}
+)
+_RUNG: dict[str, str] = {
+    TrainingStage.Kind.STUDENT: "student",
+    TrainingStage.Kind.RESIDENT: "trainee",
+    TrainingStage.Kind.FELLOW: "trainee",
+    TrainingStage.Kind.SURGEON: "surgeon",
+    TrainingStage.Kind.RETIRED: "surgeon",
+}
+
+
+def stage_change_needs_verification(old: TrainingStage | None, new: TrainingStage) -> bool:
+    """Whether moving from `old` to `new` must wait for a verified source (a coordinator, ...).
+
+    A first stage or a move within one rung (MS2 → MS3, PGY-3 → Fellow, surgeon → retired) applies
+    at once, unless it makes the member a mentor for the first time; any move into a mentor stage
+    from outside one, or across rungs (student ↔ trainee ↔ surgeon), waits.
+    """
+    if old is not None and old.pk == new.pk:
+        return False
+    if new.kind in MENTOR_KINDS and (old is None or old.kind not in MENTOR_KINDS):
+        return True
+    return old is not None and _RUNG.get(old.kind) != _RUNG.get(new.kind)
+
+
+class StageChangeQuerySet(models.QuerySet["StageChange"]):
+    def pending(self) -> StageChangeQuerySet:
+        return self.filter(status=StageChange.Status.PENDING)
+
+
+class StageChange(models.Model):
+    """A change of a member's training stage, and who verified (or refused) it.
+
+    The member's `stage` changes only when a change is approved; until then the old stage's rights
+    hold. Rows are never deleted: together they are the audit trail of every stage a member held.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a coordinator"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Source(models.TextChoices):
+        MEMBER = "member", "The member's own profile"
+        ROSTER = "roster", "The society's roster"
+        SSO = "sso", "The society's sign-in"
+        COORDINATOR = "coordinator", "A coordinator"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.ForeignKey(
+        TrainingStage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_stage = models.ForeignKey(TrainingStage, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["requested_at", "pk"]
+        constraints: ClassVar = [
+            # One open question per member: a new request replaces the pending one.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="stage_change_one_pending_per_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_at__isnull=False)),
+                name="stage_change_decided_unless_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.from_stage or 'no stage'} → {self.to_stage} ({self.status})"

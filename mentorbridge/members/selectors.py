@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from .models import Member
+from .models import Member, StageChange
 
 
 def member_for_user(user: object) -> Member:
@@ -24,3 +24,16 @@ def get_member_for_viewer(viewer: Member, pk: int) -> Member:
     if member is None:
         raise Http404("No such member.")
     return member
+
+
+def get_pending_stage_change(pk: int) -> StageChange:
+    """A stage change still waiting for a decision (coordinators' queue); decided ones are gone."""
+    change = (
+        StageChange.objects.pending()
+        .select_related("member__user", "from_stage", "to_stage")
+        .filter(pk=pk)
+        .first()
+    )
+    if change is None:
+        raise Http404("No such pending stage change.")
+    return change

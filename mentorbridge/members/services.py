@@ -5,15 +5,41 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
+from mentorbridge.core import clock
+
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
-from .models import Institution, Member
+from .models import (
+    Institution,
+    Member,
+    StageChange,
+    TrainingStage,
+    stage_change_needs_verification,
+)
+
+
+class StageChangeError(Exception):
+    """A refusal a coordinator can read and act on."""
+
+
+VERIFIED_SOURCES = frozenset(
+    {StageChange.Source.ROSTER, StageChange.Source.SSO, StageChange.Source.COORDINATOR}
+)
 
 
 def profile_update(*, profile_form: ProfileForm, identity_form: PrivateIdentityForm) -> Member:
-    """Save the public profile and the private answers together, or neither."""
-    from mentorbridge.programs.models import Cycle, Enrollment
+    """Save the public profile and the private answers together, or neither.
 
+    The training stage is not simply saved: `stage_change_request` decides whether it applies now
+    or waits for a coordinator, and until then the stage in the database (the old one) is kept.
+    """
     with transaction.atomic():
+        instance: Member = profile_form.instance
+        before = Member.objects.filter(pk=instance.pk).values_list("stage_id", flat=True).first()
+        requested: TrainingStage | None = profile_form.cleaned_data.get("stage")
+        if requested is not None:
+            stage_change_request(member=instance, stage=requested)
+        # The form copied the requested stage onto the instance; keep the one that counts.
+        instance.stage = Member.objects.select_related("stage").get(pk=instance.pk).stage
         member: Member = profile_form.save()
         identity = identity_form.save(commit=False)
         identity.member = member
@@ -21,10 +47,8 @@ def profile_update(*, profile_form: ProfileForm, identity_form: PrivateIdentityF
         # Mentor tables are cached per cycle and read the profile (languages, interests, time
         # zone, private answers...): cycles where this member mentors must rebuild theirs. A
         # rebuild costs each app process about a second at 10,000 mentors, so not on a no-op save.
-        if profile_form.has_changed() or identity_form.has_changed():
-            Cycle.objects.filter(
-                enrollments__member=member, enrollments__role=Enrollment.Role.MENTOR
-            ).update(pool_version=F("pool_version") + 1)
+        if member.stage_id != before or profile_form.has_changed() or identity_form.has_changed():
+            _bump_mentor_pools(member)
     return member
 
 
@@ -40,3 +64,168 @@ def institution_propose(*, member: Member, form: InstitutionProposalForm) -> Ins
             member.home_has_ct_program = institution.has_ct_program
         member.save(update_fields=["institution", "home_has_ct_program", "updated_at"])
     return institution
+
+
+def _bump_mentor_pools(member: Member) -> None:
+    """Cycles where this member mentors cache their stage: make those tables rebuild."""
+    from mentorbridge.programs.models import Cycle, Enrollment
+
+    Cycle.objects.filter(
+        enrollments__member=member, enrollments__role=Enrollment.Role.MENTOR
+    ).update(pool_version=F("pool_version") + 1)
+
+
+def _set_stage(*, member: Member, stage: TrainingStage) -> None:
+    Member.objects.filter(pk=member.pk).update(stage=stage, updated_at=clock.now())
+    member.stage = stage
+    _bump_mentor_pools(member)
+
+
+def stage_change_request(*, member: Member, stage: TrainingStage) -> StageChange | None:
+    """A member declares a stage on their own profile.
+
+    A change that needs verification (see `stage_change_needs_verification`) becomes the member's
+    one pending change and the stage stays as it was; any other change applies at once. Choosing
+    the current stage again withdraws a pending change. Returns the pending change, if any.
+    """
+    with transaction.atomic():
+        current = Member.objects.select_for_update().select_related("stage").get(pk=member.pk)
+        pending = StageChange.objects.pending().filter(member=current).first()
+        now = clock.now()
+        if pending is not None and pending.to_stage_id == stage.pk:
+            return pending
+        if pending is not None:
+            pending.status = StageChange.Status.WITHDRAWN
+            pending.decided_at = now
+            pending.note = "The member asked for another stage."
+            pending.save(update_fields=["status", "decided_at", "note"])
+        if current.stage_id == stage.pk:
+            return None
+        if stage_change_needs_verification(current.stage, stage):
+            return StageChange.objects.create(
+                member=current,
+                from_stage=current.stage,
+                to_stage=stage,
+                source=StageChange.Source.MEMBER,
+                requested_at=now,
+            )
+        StageChange.objects.create(
+            member=current,
+            from_stage=current.stage,
+            to_stage=stage,
+            source=StageChange.Source.MEMBER,
+            status=StageChange.Status.APPROVED,
+            requested_at=now,
+            decided_at=now,
+            note="Within the member's rung of the ladder: no verification needed.",
+        )
+        _set_stage(member=current, stage=stage)
+        member.stage = stage
+        return None
+
+
+def member_stage_verify(
+    *, member: Member, stage: TrainingStage, source: str, by: Member | None = None
+) -> StageChange:
+    """Set a member's stage from a verified source ("roster", "sso" or "coordinator").
+
+    The stage applies at once. A pending self-declared change for the same stage is approved by
+    this source; one for another stage is withdrawn (the verified source wins). `by` is the
+    coordinator who ran the import or made the change, None for the society's sign-in. Calling it
+    again with the stage already verified changes nothing and returns the earlier record.
+    """
+    if source not in VERIFIED_SOURCES:
+        raise StageChangeError(
+            f"“{source}” is not a verified source of training stages "
+            f"(use one of: {', '.join(sorted(VERIFIED_SOURCES))})."
+        )
+    with transaction.atomic():
+        current = Member.objects.select_for_update().select_related("stage").get(pk=member.pk)
+        now = clock.now()
+        decided_by = by.user if by is not None else None
+        pending = StageChange.objects.select_for_update().pending().filter(member=current).first()
+        if pending is not None:
+            pending.decided_at = now
+            pending.decided_by = decided_by
+            if pending.to_stage_id == stage.pk:
+                pending.status = StageChange.Status.APPROVED
+                pending.note = f"Confirmed by {StageChange.Source(source).label.lower()}."
+            else:
+                pending.status = StageChange.Status.WITHDRAWN
+                pending.note = f"Replaced by {StageChange.Source(source).label.lower()}."
+            pending.save(update_fields=["status", "decided_at", "decided_by", "note"])
+        latest = (
+            StageChange.objects.filter(member=current, status=StageChange.Status.APPROVED)
+            .exclude(source=StageChange.Source.MEMBER)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+        if current.stage_id == stage.pk and latest is not None and latest.to_stage_id == stage.pk:
+            return latest
+        change = StageChange.objects.create(
+            member=current,
+            from_stage=current.stage,
+            to_stage=stage,
+            source=source,
+            status=StageChange.Status.APPROVED,
+            requested_at=now,
+            decided_at=now,
+            decided_by=decided_by,
+        )
+        if current.stage_id != stage.pk:
+            _set_stage(member=current, stage=stage)
+        member.stage = stage
+    return change
+
+
+def _pending_for_decision(change: StageChange) -> StageChange:
+    locked = StageChange.objects.select_for_update().filter(pk=change.pk).first()
+    if locked is None or locked.status != StageChange.Status.PENDING:
+        raise StageChangeError("This change was already decided or withdrawn; reload the queue.")
+    return locked
+
+
+def stage_change_approve(*, change: StageChange, by: Member) -> StageChange:
+    """A coordinator confirms a member's stage: it applies now, and the member is told."""
+    from mentorbridge.core.notifications import notify
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=change.member_id)
+        locked = _pending_for_decision(change)
+        locked.status = StageChange.Status.APPROVED
+        locked.decided_at = clock.now()
+        locked.decided_by = by.user
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        _set_stage(member=member, stage=locked.to_stage)
+        notify(
+            member=member,
+            kind="stage_change",
+            title=f"Your training stage is now {locked.to_stage.name}",
+            body="A coordinator confirmed it. Programs and mentors now follow your new stage.",
+            url="/members/me/",
+        )
+    return locked
+
+
+def stage_change_refuse(*, change: StageChange, by: Member, note: str = "") -> StageChange:
+    """A coordinator refuses a stage change: the old stage stays, and the member is told why."""
+    from mentorbridge.core.notifications import notify
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=change.member_id)
+        locked = _pending_for_decision(change)
+        locked.status = StageChange.Status.REFUSED
+        locked.decided_at = clock.now()
+        locked.decided_by = by.user
+        locked.note = note.strip()[:500]
+        locked.save(update_fields=["status", "decided_at", "decided_by", "note"])
+        stage = member.stage.name if member.stage else "no stage"
+        notify(
+            member=member,
+            kind="stage_change",
+            title=f"Your change to {locked.to_stage.name} was not confirmed",
+            body=(locked.note or "Write to the Task Force if you think this is a mistake.")
+            + f" Your profile keeps {stage}.",
+            url="/members/me/",
+        )
+    return locked

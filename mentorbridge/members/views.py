@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
-from .models import Institution, PrivateIdentity
+from .models import Institution, PrivateIdentity, StageChange
 from .selectors import get_member_for_viewer, member_for_user
 
 
@@ -19,10 +19,16 @@ from .selectors import get_member_for_viewer, member_for_user
 def me(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
     identity = PrivateIdentity.objects.filter(member=member).first()
+    pending = StageChange.objects.pending().select_related("to_stage").filter(member=member).first()
     return render(
         request,
         "members/me.html",
-        {"member": member, "identity": identity, "missing": member.missing_fields()},
+        {
+            "member": member,
+            "identity": identity,
+            "missing": member.missing_fields(),
+            "pending_stage_change": pending,
+        },
     )
 
 
@@ -39,6 +45,13 @@ def edit(request: HttpRequest) -> HttpResponse:
         if profile_form.is_valid() and identity_form.is_valid():
             services.profile_update(profile_form=profile_form, identity_form=identity_form)
             messages.success(request, "Your profile is saved.")
+            pending = StageChange.objects.pending().filter(member=member).first()
+            if pending is not None:
+                messages.info(
+                    request,
+                    f"Your new training stage, {pending.to_stage}, waits for a coordinator to "
+                    "confirm it. Until then you keep the programs and mentors of your current one.",
+                )
             return redirect("members:me")
         messages.error(request, "Some answers need another look; see the messages below.")
         # The instance was mutated by validation; reload so nothing half-valid is shown as saved.

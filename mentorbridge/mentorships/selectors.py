@@ -19,10 +19,13 @@ class Access:
     can_write: bool
 
 
-def get_mentorship_for_member(member: Member, pk: int, *, write: bool = False) -> Access:
+def get_mentorship_for_member(
+    member: Member, pk: int, *, write: bool = False, party_only: bool = False
+) -> Access:
     """The pair may read and (while active) write; coordinators may read, and each view is audited.
 
-    Anyone else gets 404, as does a write by a coordinator or to a closed mentorship.
+    Anyone else gets 404, as does a write by a coordinator or to a closed mentorship, and anything
+    but the pair with `party_only` (acts of the pair that also work once it is closed: a report).
     """
     mentorship = (
         Mentorship.objects.select_related(
@@ -41,7 +44,7 @@ def get_mentorship_for_member(member: Member, pk: int, *, write: bool = False) -
     if mentorship is None:
         raise Http404("No such mentorship.")
     is_party = member.pk in (mentorship.mentee_id, mentorship.mentor_id)
-    if not is_party and not is_coordinator(member.user):
+    if not is_party and (party_only or not is_coordinator(member.user)):
         raise Http404("No such mentorship.")
     can_write = is_party and mentorship.is_active
     if write and not can_write:

@@ -380,9 +380,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_for_user(request.user)
-    access = get_mentorship_for_member(member, pk)
-    if not access.is_party:
-        raise Http404("No such mentorship.")
+    # party_only: a refused report must not be logged as a coordinator's read of the workspace.
+    access = get_mentorship_for_member(member, pk, party_only=True)
     form = ReportForm(request.POST)
     if form.is_valid():
         services.report_file(

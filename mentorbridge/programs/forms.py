@@ -34,9 +34,12 @@ class MenteeEnrollmentForm(forms.ModelForm):
             "language": "A mentor who speaks (optional)",
         }
         help_texts: ClassVar = {
-            "same_gender": "Uses the gender in your private answers; never shown to anyone.",
+            "same_gender": "Uses the gender in your private answers; never shown to anyone. It "
+            "counts when the Task Force matches the cycle; Find a mentor does not use it, so "
+            "nobody can read a mentor's private answers from that list.",
             "shared_background": "Uses your private answers (under-represented in medicine, "
-            "first generation, international graduate); never shown to anyone.",
+            "first generation, international graduate); never shown to anyone. Like gender, it "
+            "counts in the Task Force's matching, not in Find a mentor.",
             "target_programs": "Hold Ctrl (⌘ on a Mac) to choose several.",
             "language_insisted": "Mentors who do not speak it are left out of your "
             "recommendations and of the coordinators' matching.",

@@ -151,6 +151,26 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def mentees(self) -> EnrollmentQuerySet:
         return self.filter(role=Enrollment.Role.MENTEE)
 
+    def not_fitting_stage(self) -> EnrollmentQuerySet:
+        """Active enrollments in cycles not yet closed whose member's stage no longer allows the
+        role in that program (e.g. after a verified change from resident to surgeon)."""
+        mentor_fits = Program.mentor_stages.through.objects.filter(
+            program_id=models.OuterRef("cycle__program_id"),
+            trainingstage_id=models.OuterRef("member__stage_id"),
+        )
+        mentee_fits = Program.mentee_stages.through.objects.filter(
+            program_id=models.OuterRef("cycle__program_id"),
+            trainingstage_id=models.OuterRef("member__stage_id"),
+        )
+        return (
+            self.active()
+            .exclude(cycle__status=Cycle.Status.CLOSED)
+            .filter(
+                (models.Q(role=Enrollment.Role.MENTOR) & ~models.Exists(mentor_fits))
+                | (models.Q(role=Enrollment.Role.MENTEE) & ~models.Exists(mentee_fits))
+            )
+        )
+
     def open_mentors(self) -> EnrollmentQuerySet:
         """Mentors still taking mentees: active, with capacity left."""
         return self.active().mentors().filter(mentee_count__lt=models.F("capacity"))
@@ -234,12 +254,15 @@ class Enrollment(models.Model):
 
     @property
     def requirements(self) -> list[str]:
-        """The mentee's insisted preferences, in words: each one leaves mentors out."""
+        """The mentee's insisted preferences that leave mentors out of Find a mentor, in words.
+
+        Only public ones: identity preferences never filter a page a member sees (they act in the
+        Task Force's batch runs; see `has_identity_preferences`)."""
         words = []
         if self.language_insisted and self.language_id:
             words.append(f"speaks {self.language}")
-        if self.same_gender == Preference.HARD:
-            words.append("shares your gender")
-        if self.shared_background == Preference.HARD:
-            words.append("shares your background")
         return words
+
+    @property
+    def has_identity_preferences(self) -> bool:
+        return bool(self.same_gender or self.shared_background)

@@ -1,0 +1,68 @@
+"""The coordinators' queue of stage changes waiting for verification, and enrollments that no
+longer fit their member's stage."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.members import services
+from mentorbridge.members.models import StageChange
+from mentorbridge.members.selectors import get_pending_stage_change, member_for_user
+from mentorbridge.programs.models import Enrollment
+
+
+@require_GET
+@coordinator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    pending = (
+        StageChange.objects.pending()
+        .select_related("member__user", "member__institution", "from_stage", "to_stage")
+        .order_by("requested_at", "pk")
+    )
+    misfits = (
+        Enrollment.objects.not_fitting_stage()
+        .select_related("member__user", "member__stage", "cycle__program")
+        .order_by("cycle__program_id", "cycle_id", "role", "pk")
+    )
+    recent = (
+        StageChange.objects.exclude(status=StageChange.Status.PENDING)
+        .exclude(source=StageChange.Source.MEMBER, status=StageChange.Status.APPROVED)
+        .select_related("member__user", "from_stage", "to_stage", "decided_by")
+        .order_by("-decided_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "dashboard/stage_changes.html",
+        {"pending": pending, "misfits": misfits, "recent": recent},
+    )
+
+
+@require_POST
+@coordinator_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_pending_stage_change(pk)
+    coordinator = member_for_user(request.user)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "approve":
+            services.stage_change_approve(change=change, by=coordinator)
+            messages.success(
+                request, f"{change.member} is now {change.to_stage.name}; they have been told."
+            )
+        elif decision == "refuse":
+            note = request.POST.get("note", "")
+            services.stage_change_refuse(change=change, by=coordinator, note=note)
+            messages.success(
+                request,
+                f"{change.member} keeps {change.from_stage or 'no stage'}; they have been told.",
+            )
+        else:
+            messages.error(request, "Choose Approve or Refuse.")
+            return redirect("dashboard:stage_changes")
+    except services.StageChangeError as error:
+        messages.error(request, str(error))
+    return redirect("dashboard:stage_changes")

@@ -1,0 +1,171 @@
+"""Who may use each URL of the project: the table `test_url_roles.py` checks every URL name against.
+
+Every URL name the resolver knows must match an entry here (exactly, or by an `fnmatch` pattern such
+as "admin:*" for third-party namespaces), else the test fails: a new page states who may use it
+before it lands. Each entry says which actors may GET and POST it successfully, and how to fill the
+URL's arguments with ids of objects that belong to *someone else* (the `World` built by the test:
+a pair of victims none of the actors is party to). See docs/architecture.md, "URL × role test".
+
+Actors: "anonymous", "student", "resident", "surgeon", "outsider" (a member party to nothing),
+"coordinator" (with TOTP) and "coordinator_no_totp" (who may reach only /accounts/ pages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .test_url_roles import World
+
+MEMBERS = frozenset({"student", "resident", "surgeon", "outsider", "coordinator"})
+EVERYONE = MEMBERS | {"anonymous", "coordinator_no_totp"}
+COORDINATOR = frozenset({"coordinator"})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Expect:
+    """`get` and `post`: the actors for whom that method may succeed (status < 500, any page).
+
+    Everyone else must be refused (302 to a login or TOTP page, 400, 403, 404 or 405) with nothing
+    changed and nothing of the victims shown. `ids` fills the URL's arguments from the world;
+    `get_writes` names models a GET may legitimately write (an audit log of who read what).
+    """
+
+    get: frozenset[str]
+    post: frozenset[str]
+    ids: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    get_writes: frozenset[str] = NOBODY
+
+
+def _pk(attr: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+# A URL filled with the victims' objects: no actor is party, so nobody may use it (coordinators may
+# read the workspace, audited; see mentorships.selectors.get_mentorship_for_member).
+EXPECTATIONS: dict[str, Expect] = {
+    # core
+    "home": Expect(get=EVERYONE, post=NOBODY),
+    "healthz": Expect(get=EVERYONE, post=NOBODY),
+    "notifications": Expect(get=MEMBERS, post=NOBODY),
+    # POSTed as an actor it marks the actor's own notifications; a victim's pk is refused (404).
+    "notifications_read": Expect(get=NOBODY, post=MEMBERS),
+    # accounts (django-allauth): account pages act on the signed-in user only.
+    "account_login": Expect(get=EVERYONE, post=EVERYONE),
+    "account_logout": Expect(get=EVERYONE, post=EVERYONE),
+    "account_inactive": Expect(get=EVERYONE, post=EVERYONE),
+    "account_signup": Expect(get=EVERYONE, post=EVERYONE),
+    "account_reauthenticate": Expect(get=EVERYONE, post=EVERYONE),
+    "account_email": Expect(get=EVERYONE, post=EVERYONE),
+    "account_email_verification_sent": Expect(get=EVERYONE, post=EVERYONE),
+    "account_change_password": Expect(get=EVERYONE, post=EVERYONE),
+    "account_set_password": Expect(get=EVERYONE, post=EVERYONE),
+    "account_reset_password": Expect(get=EVERYONE, post=EVERYONE),
+    "account_reset_password_done": Expect(get=EVERYONE, post=EVERYONE),
+    "account_reset_password_from_key_done": Expect(get=EVERYONE, post=EVERYONE),
+    "account_confirm_login_code": Expect(get=EVERYONE, post=EVERYONE),
+    # A forged key for the victim's address / account: refused, the victim's account untouched.
+    "account_confirm_email": Expect(
+        get=EVERYONE, post=EVERYONE, ids=lambda w: {"key": "forged-key"}
+    ),
+    "account_reset_password_from_key": Expect(
+        get=EVERYONE, post=EVERYONE, ids=lambda w: {"uidb36": w.victim_uidb36, "key": "forged-key"}
+    ),
+    "mfa_*": Expect(get=EVERYONE, post=EVERYONE),
+    # members
+    "members:me": Expect(get=MEMBERS, post=NOBODY),
+    "members:edit": Expect(get=MEMBERS, post=MEMBERS),
+    # Another member's public profile is readable; their private answers and email never show.
+    "members:detail": Expect(get=MEMBERS, post=NOBODY, ids=_pk("victim_mentee")),
+    "members:institution_options": Expect(get=MEMBERS, post=NOBODY),
+    "members:propose_institution": Expect(get=MEMBERS, post=MEMBERS),
+    # programs
+    "programs:index": Expect(get=MEMBERS, post=NOBODY),
+    # The cycle is open to all: each actor may enroll themselves (their own enrollment).
+    "programs:enroll": Expect(
+        get=MEMBERS, post=MEMBERS, ids=lambda w: {"pk": w.cycle.pk, "role": "mentee"}
+    ),
+    "programs:edit_enrollment": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
+    "programs:withdraw": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
+    "programs:coordinate": Expect(get=COORDINATOR, post=NOBODY),
+    "programs:cycle_create": Expect(get=COORDINATOR, post=COORDINATOR),
+    "programs:cycle_status": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("cycle")),
+    # matching
+    "matching:find": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
+    "matching:request_new": Expect(
+        get=NOBODY,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.mentee_enrollment.pk, "mentor_pk": w.mentor_enrollment.pk},
+    ),
+    "matching:ranking": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
+    "matching:requests": Expect(get=MEMBERS, post=NOBODY),
+    "matching:accept": Expect(get=NOBODY, post=NOBODY, ids=_pk("request")),
+    "matching:decline": Expect(get=NOBODY, post=NOBODY, ids=_pk("request")),
+    "matching:withdraw": Expect(get=NOBODY, post=NOBODY, ids=_pk("request")),
+    # The emailed answer link is its own credential; a forged one is refused and changes nothing.
+    "matching:answer": Expect(get=EVERYONE, post=NOBODY, ids=lambda w: {"token": w.forged_token}),
+    "matching:runs": Expect(
+        get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_pk": w.cycle.pk}
+    ),
+    "matching:run": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("run")),
+    "matching:run_action": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    # mentorships
+    "mentorships:index": Expect(get=MEMBERS, post=NOBODY),
+    "mentorships:detail": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=_pk("mentorship"),
+        get_writes=frozenset({"mentorships.AuditEntry"}),
+    ),
+    "mentorships:agreement": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:meeting_new": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:message_new": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:goal_new": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:goal_update": Expect(
+        get=NOBODY, post=NOBODY, ids=lambda w: {"pk": w.mentorship.pk, "goal_pk": w.goal.pk}
+    ),
+    "mentorships:close": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:report": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:meeting_answer": Expect(get=NOBODY, post=NOBODY, ids=_pk("meeting")),
+    "mentorships:meeting_cancel": Expect(get=NOBODY, post=NOBODY, ids=_pk("meeting")),
+    "mentorships:meeting_log": Expect(get=NOBODY, post=NOBODY, ids=_pk("meeting")),
+    "mentorships:meeting_ics": Expect(get=NOBODY, post=NOBODY, ids=_pk("meeting")),
+    "mentorships:pod_visibility": Expect(get=NOBODY, post=MEMBERS),
+    "mentorships:record": Expect(get=MEMBERS, post=NOBODY),
+    "mentorships:certificate": Expect(get=MEMBERS, post=NOBODY),
+    "mentorships:check_in": Expect(get=NOBODY, post=NOBODY, ids=_pk("check_in")),
+    "mentorships:at_risk": Expect(get=COORDINATOR, post=NOBODY),
+    "mentorships:at_risk_note": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("risk")),
+    "mentorships:certificates_issue": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("cycle")),
+    "mentorships:certificates_zip": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
+    # dashboard: coordinators only; each download is audited (DataExport), also on GET.
+    "dashboard:index": Expect(get=COORDINATOR, post=NOBODY),
+    "dashboard:cycle": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
+    "dashboard:table": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.cycle.pk, "slug": "funnel", "fmt": "csv"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "dashboard:report": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.cycle.pk, "fmt": "csv"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "dashboard:export": Expect(
+        get=COORDINATOR,
+        post=NOBODY,
+        ids=lambda w: {"pk": w.cycle.pk, "what": "pairs", "fmt": "csv"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "dashboard:stage_changes": Expect(get=COORDINATOR, post=NOBODY),
+    "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),
+    # Django's admin: staff only (coordinators are staff); others are sent to the admin's login.
+    "admin:login": Expect(get=EVERYONE, post=EVERYONE),
+    "admin:logout": Expect(get=EVERYONE, post=EVERYONE),
+    "admin:*": Expect(get=COORDINATOR, post=COORDINATOR),
+}
