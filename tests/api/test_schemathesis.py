@@ -23,7 +23,6 @@ from mentorbridge.wsgi import application
 
 from .conftest import World, token_for
 
-
 # Loaded when the module is collected (Django is set up by then; the schema needs no database).
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # Examples and random fuzzing, bounded by max_examples; the exhaustive "coverage" phase would make
