@@ -63,8 +63,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "mentorbridge.core",
     "mentorbridge.accounts",

@@ -9,7 +9,7 @@ from .api import api, not_found
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", not_found),
+    re_path(r"^api/(?P<rest>.*)$", not_found, name="api_not_found"),
     path("accounts/tokens/", views.tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="api_token_revoke"),
 ]

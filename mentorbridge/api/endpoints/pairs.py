@@ -192,6 +192,9 @@ def _party(request: HttpRequest, mentorship_id: int, *, write: bool = False) -> 
     """The workspace of a pair the caller is in. Coordinators read workspaces on the pages (audited);
     the API is for the pair's own tools, so everyone else gets 404 here."""
     member = caller(request).member
+    # Only the pair's own ids reach the selector, which would otherwise audit a coordinator's read.
+    if not Mentorship.objects.involving(member).filter(pk=mentorship_id).exists():
+        raise Http404("No such mentorship.")
     access = get_mentorship_for_member(member, mentorship_id, write=write)
     if not access.is_party:
         raise Http404("No such mentorship.")
