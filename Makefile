@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench install migrate seed lock clean
+.PHONY: run test check bench install migrate seed lock clean serve audit
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ run: seed
 	@echo "Serving MentorBridge at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The production shape on this machine: PostgreSQL, gunicorn, task workers, the periodic jobs,
+# hashed static files, Redis as the shared cache (settings from the environment: docs/operations.md).
+serve: $(STAMP)
+	deploy/serve.sh
+
 # The whole suite, browser tests included (skipped, with the reason, when Debian's chromium is
 # absent). On PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorbridge make test
 test: $(STAMP)
@@ -33,6 +38,11 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mentorbridge
+	deploy/audit.sh
+
+# pip-audit over the lock, required to run: where the network reaches PyPI's advisory API.
+audit: $(STAMP)
+	AUDIT_REQUIRED=1 deploy/audit.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/matching.py

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,11 +22,24 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = env_str(name, "")
+    """A yes/no setting. Anything but the usual spellings stops start-up: a typo such as
+    `DEBUG=flase` must not quietly mean False (or True)."""
+    value = env_str(name, "").strip().lower()
     if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of "
+        f"{', '.join(sorted(_TRUE))} or {', '.join(sorted(_FALSE))}."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -219,12 +233,35 @@ SESSION_COOKIE_HTTPONLY = True
 # Largest request body Django reads into memory: guards every form against oversized input.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
+# LOG_FORMAT=json (make serve, production): one JSON object per line, each with the request id;
+# every request is one line of "mentorbridge.request" (method, path, status, duration, user id).
+# Server errors also go to ADMINS by email (Django's mail_admins handler, when DEBUG is off).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mentorbridge.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env_str("LOG_FORMAT", "text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "mentorbridge.request": {
+            "level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")
+        },
+    },
 }
 
 ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
@@ -233,3 +270,50 @@ ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
 # the cache above, so several app processes share the count when CACHE_BACKEND is Redis.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+
+# Content Security Policy (django-csp): scripts only from our own origin (or inline with the
+# request's nonce, `{{ request.csp_nonce }}`), never inline handlers; nothing from other origins.
+# Inline `style` attributes are allowed (style-src-attr) but not inline <style> elements: htmx's
+# indicator <style> is turned off in base.html (htmx-config) and its rules live in site.css.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "mentorbridge.core.headers.PermissionsPolicyMiddleware",
+]
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The emailed accept/decline link is a credential: throttle it per address and per link.
+ACCOUNT_RATE_LIMITS["request_answer"] = env_str("REQUEST_ANSWER_RATE", "30/m/ip,10/m/key")
+# First of all, so the request id and the duration cover every other middleware.
+MIDDLEWARE.insert(0, "mentorbridge.core.requestlog.RequestLogMiddleware")
+# /healthz reports the task queue as stalled when the oldest ready task waited longer than this.
+HEALTHZ_TASK_STALL_SECONDS = env_int("HEALTHZ_TASK_STALL_SECONDS", 300)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentorbridge.core import views as core_views
+from mentorbridge.dashboard import roster_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
     path("dashboard/", include("mentorbridge.dashboard.urls")),
+    path("invitation/<str:token>/", roster_views.invitation_accept, name="invitation"),
     path("admin/", admin.site.urls),
 ]
 

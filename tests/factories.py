@@ -102,3 +102,11 @@ def make_mentorship(mentee: Member, mentor: Member, cycle: Cycle | None = None) 
         mentor_enrollment=mentor_enrollment,
         source=Mentorship.Source.REQUEST,
     )
+
+
+def complete_mentorship(mentorship: Mentorship) -> Mentorship:
+    """Both members confirm they completed it, which closes it as completed."""
+    from mentorbridge.mentorships.services import completion_confirm
+
+    completion_confirm(mentorship=mentorship, by=mentorship.mentee)
+    return completion_confirm(mentorship=mentorship, by=mentorship.mentor)

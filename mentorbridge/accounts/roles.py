@@ -15,6 +15,13 @@ COORDINATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "dashboard": ("view", "add", "change", "delete"),
 }
 
+# "app_label.model" -> further actions on one model: the resource library is the Task Force's to
+# curate (the rest of `mentorships` is the pairs' own data), and they read the audit log.
+COORDINATOR_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "mentorships.resource": ("view", "add", "change", "delete"),
+    "core.auditlog": ("view",),
+}
+
 
 def sync_coordinator_group() -> Group:
     group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
@@ -23,5 +30,14 @@ def sync_coordinator_group() -> Group:
         for perm in Permission.objects.filter(content_type__app_label=app_label):
             if perm.codename.split("_", 1)[0] in actions:
                 wanted.append(perm)
+    for label, actions in COORDINATOR_MODEL_PERMISSIONS.items():
+        app_label, model = label.split(".")
+        wanted.extend(
+            Permission.objects.filter(
+                content_type__app_label=app_label,
+                content_type__model=model,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        )
     group.permissions.add(*wanted)
     return group

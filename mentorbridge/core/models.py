@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.utils import timezone
 
@@ -32,3 +33,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuditLog(LogEntry):
+    """The admin's log entries, shown as the product's audit log (see core/audit.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"

@@ -21,14 +21,42 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the app can reach its database, 503 otherwise (for load balancers)."""
+    """200 when the app can reach its database, 503 otherwise (for load balancers); also the task
+    queue: how many tasks wait, how long the oldest has waited, and how many run (for monitors).
+
+    A stalled queue does not make this 503: the app still serves pages, and taking it out of the
+    load balancer would not help the workers.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        tasks = _task_queue()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "tasks": tasks})
+
+
+def _task_queue() -> dict[str, object]:
+    from django.conf import settings
+    from django.db.models import Count, Min, Q
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = clock.now()
+    figures = DBTaskResult.objects.aggregate(
+        ready=Count("pk", filter=Q(status=TaskResultStatus.READY, run_after__lte=now)),
+        running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
+        oldest=Min("run_after", filter=Q(status=TaskResultStatus.READY, run_after__lte=now)),
+    )
+    oldest = figures["oldest"]
+    age = max(0.0, (now - oldest).total_seconds()) if oldest else 0.0
+    return {
+        "ready": figures["ready"],
+        "running": figures["running"],
+        "oldest_ready_age_seconds": round(age, 1),
+        "stalled": age > settings.HEALTHZ_TASK_STALL_SECONDS,
+    }
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -36,6 +64,19 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database is unreachable (a restart, a failover): then a page that needs
+    no database (no context processors), and Retry-After; connections heal by themselves
+    (CONN_HEALTH_CHECKS), so the next request after the database is back succeeds."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
     return render(request, "500.html", status=500)
 
 

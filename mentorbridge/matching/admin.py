@@ -23,4 +23,20 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
 class MatchRunAdmin(admin.ModelAdmin):
     list_display = ["pk", "cycle", "objective", "status", "created_at", "published_at"]
     list_filter = ["status", "objective", "cycle"]
-    readonly_fields = ["inputs_snapshot", "metrics", "publish_report"]
+    # The inputs snapshot is never displayed: it holds every member's profile data (and, sealed,
+    # private answers). The admin shows only what it is made of.
+    exclude = ["inputs_snapshot"]
+    readonly_fields = ["inputs_summary", "metrics", "publish_report"]
+
+    @admin.display(description="inputs snapshot")
+    def inputs_summary(self, obj: MatchRun) -> str:
+        snap = obj.inputs_snapshot or {}
+        if not snap:
+            return "Not taken yet."
+        mentees = len(snap.get("mentees", {}).get("enrollment_ids", []))
+        mentors = len(snap.get("mentors", {}).get("enrollment_ids", []))
+        seats = sum(snap.get("seats", []))
+        return (
+            f"{mentees} mentees, {mentors} mentors, {seats} seats, taken {snap.get('taken_at', '?')}"
+            " (kept for reproducibility; private answers only sealed, never shown)."
+        )

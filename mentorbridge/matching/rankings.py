@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.programs.models import Cycle, Enrollment, Program
 
 from .models import Ranking
@@ -21,8 +22,7 @@ MENTOR_LIMIT = 50
 ACTIONS = ("add", "remove", "up", "down")
 
 
-class RankingError(Exception):
-    """A change refused, with the reason in words; nothing was saved."""
+RankingError = Refusal
 
 
 def uses_rankings(program: Program) -> bool:

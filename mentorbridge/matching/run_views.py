@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.programs.models import Cycle
 
 from . import runs
 from .forms import MatchRunForm
-from .models import MatchProposal, MatchRun
+from .models import MatchProposal, MatchRun, MentorshipRequest
 
 
 def _run(pk: int) -> MatchRun:
@@ -24,9 +26,11 @@ def _run(pk: int) -> MatchRun:
 
 
 def _proposal(run: MatchRun, raw: str | None) -> MatchProposal:
-    proposal = MatchProposal.objects.filter(
-        run=run, pk=int(raw) if raw and raw.isdigit() else 0
-    ).first()
+    proposal = (
+        MatchProposal.objects.filter(run=run, pk=int(raw) if raw and raw.isdigit() else 0)
+        .select_related("mentee_enrollment__member", "mentor_enrollment__member")
+        .first()
+    )
     if proposal is None:
         raise runs.MatchRunError("Pick a pair from this run.")
     return proposal
@@ -93,11 +97,48 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"run": run, "page": page})
 
 
+@require_GET
+@coordinator_required
+def run_publish_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What publishing will do, counted, before the coordinator does it (the form posts the
+    publish action; a plain page, so it works without JavaScript)."""
+    run = _run(pk)
+    if run.status != MatchRun.Status.READY:
+        messages.error(
+            request, "This run is not ready to publish (already published, or still running)."
+        )
+        return redirect("matching:run", run.pk)
+    return render(request, "matching/run_publish.html", {"run": run, **runs_summary(run)})
+
+
+def runs_summary(run: MatchRun) -> dict[str, int]:
+    proposals = MatchProposal.objects.filter(run=run, mentor_enrollment__isnull=False)
+    pairs = proposals.count()
+    mentee_ids = proposals.values("mentee_enrollment__member_id")
+    return {
+        "pairs": pairs,
+        # Each new pair's two members get the "you are now a pair" email.
+        "emails": 2 * pairs,
+        "mentors": proposals.values("mentor_enrollment_id").distinct().count(),
+        "unmatched": MatchProposal.objects.filter(run=run, mentor_enrollment__isnull=True).count(),
+        "requests_closed": MentorshipRequest.objects.filter(
+            state=MentorshipRequest.State.PENDING,
+            cycle__program_id=run.cycle.program_id,
+            mentee_enrollment__member_id__in=mentee_ids,
+        ).count(),
+    }
+
+
 def _why(reasons: list[list[object]]) -> str:
     """The strongest factors of a pair's score, in words, with their share of it: a coordinator
     scanning hundreds of pairs reads "shared interests 41% · topics covered 27%" at a glance."""
     parts = sorted(
-        ((str(name), float(value)) for name, value in reasons if float(value) > 0),  # type: ignore[arg-type]
+        # Concordance is never shown per pair (runs keep it out; older runs may still hold it).
+        (
+            (str(name), float(value))  # type: ignore[arg-type]
+            for name, value in reasons
+            if float(value) > 0 and name != "concordance"  # type: ignore[arg-type]
+        ),
         key=lambda part: -part[1],
     )
     total = sum(value for _, value in parts)
@@ -115,10 +156,16 @@ FACTOR_NAMES = {
     "region": "region",
     "time_zone": "time zone",
     "language": "language",
-    "concordance": "preferences met",
     "meeting": "meeting style",
     "text": "goals/bio similarity",
 }
+
+
+def _pair_words(proposal: MatchProposal) -> str:
+    """A pair as the audit log names it, read before the change."""
+    mentee = proposal.mentee_enrollment.member.display_name
+    mentor = proposal.mentor_enrollment.member.display_name if proposal.mentor_enrollment else "—"
+    return f"{mentee} – {mentor}"
 
 
 @require_POST
@@ -131,26 +178,42 @@ def run_action(request: HttpRequest, pk: int) -> HttpResponse:
             picked = request.POST.getlist("pick")
             if len(picked) != 2:
                 raise runs.MatchRunError("Tick exactly two pairs to swap their mentors.")
-            runs.proposal_swap(
-                run=run, first=_proposal(run, picked[0]), second=_proposal(run, picked[1])
+            first, second = _proposal(run, picked[0]), _proposal(run, picked[1])
+            runs.proposal_swap(run=run, first=first, second=second)
+            audit_record(
+                actor=request.user,
+                target=run,
+                message=f"Swapped the mentors of {_pair_words(first)} and {_pair_words(second)}",
             )
             messages.success(request, "Pairs swapped.")
         elif action in {"lock", "unlock"}:
-            runs.proposal_lock(
-                run=run,
-                proposal=_proposal(run, request.POST.get("proposal")),
-                locked=action == "lock",
+            proposal = _proposal(run, request.POST.get("proposal"))
+            runs.proposal_lock(run=run, proposal=proposal, locked=action == "lock")
+            audit_record(
+                actor=request.user,
+                target=run,
+                message=f"{action.capitalize()}ed the pair {_pair_words(proposal)}",
             )
             messages.success(request, "Pair locked." if action == "lock" else "Pair unlocked.")
         elif action == "remove":
-            runs.proposal_remove(run=run, proposal=_proposal(run, request.POST.get("proposal")))
+            proposal = _proposal(run, request.POST.get("proposal"))
+            runs.proposal_remove(run=run, proposal=proposal)
+            audit_record(
+                actor=request.user, target=run, message=f"Removed the pair {_pair_words(proposal)}"
+            )
             messages.success(request, "Pair removed from the proposal.")
         elif action == "publish":
             report = runs.match_run_publish(run=run, by=request.user)
             skipped = len(report["skipped"])
+            audit_record(
+                actor=request.user,
+                target=run,
+                message=f"Published: {report['created']} created, {skipped} skipped",
+            )
+            created = report["created"]
             messages.success(
                 request,
-                f"Published: {report['created']} mentorships created"
+                f"Published: {created} mentorship{pluralize(created)} created"
                 + (f", {skipped} skipped (see the report)." if skipped else "."),
             )
         elif action == "rerun":

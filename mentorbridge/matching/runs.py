@@ -17,8 +17,15 @@ import numpy as np
 from django.db import transaction
 from django.db.models import F
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, sealed
+from mentorbridge.core.refusals import Refusal
+from mentorbridge.members.models import Block
 from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.mentorships.services import (
+    mentee_enrollment_lock,
+    mentorship_announce,
+    mentorship_start,
+)
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from . import features, rankings
@@ -26,12 +33,7 @@ from .engine import scoring
 from .engine.assign import assign
 from .engine.stable import blocking_pairs, prefs_from_scores, put_first, stable_match
 from .models import MatchProposal, MatchRun
-from .services import (
-    RequestError,
-    close_other_requests,
-    mentorship_announce,
-    mentorship_start,
-)
+from .services import close_other_requests, requests_closed_announce
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,7 @@ NO_CT_PRIORITY = 1.25
 CANDIDATES_PER_SIDE = 30
 
 
-class MatchRunError(Exception):
-    """A refusal a coordinator can read; nothing was changed."""
+MatchRunError = Refusal
 
 
 def _pairs(raw: Any) -> list[tuple[int, int]]:
@@ -143,6 +144,12 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
     return {
         "mentees": _people_json(mentees),
         "mentors": _people_json(mentors),
+        "private": sealed.seal(
+            {
+                "mentees": {c: getattr(mentees, c) for c in PRIVATE_COLUMNS},
+                "mentors": {c: getattr(mentors, c) for c in PRIVATE_COLUMNS},
+            }
+        ),
         "seats": [int(seats.get(pk, 0)) for pk in mentors.enrollment_ids],
         "prioritize_without_ct_program": cycle.program.prioritize_without_ct_program,
         "blocked": _blocked_pairs(mentees, mentors),
@@ -159,8 +166,6 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
 
 def _blocked_pairs(mentees: features.People, mentors: features.People) -> list[list[int]]:
     """Enrollment pairs whose members blocked each other: never proposed."""
-    from mentorbridge.mentorships.models import Block
-
     mentee_of = {m: e for e, m in zip(mentees.enrollment_ids, mentees.member_ids, strict=True)}
     mentor_of = {m: e for e, m in zip(mentors.enrollment_ids, mentors.member_ids, strict=True)}
     pairs = []
@@ -171,20 +176,45 @@ def _blocked_pairs(mentees: features.People, mentors: features.People) -> list[l
     return pairs
 
 
+# Private identity answers and the preferences that read them: kept in the snapshot only sealed
+# (core.sealed), so the run can be reproduced but nobody reading the database or the admin can read
+# them. Names are left out: the engine does not need them.
+PRIVATE_COLUMNS = ("genders", "backgrounds", "same_gender", "shared_background")
+_LEFT_OUT = frozenset({*PRIVATE_COLUMNS, "names"})
+
+
 def _people_json(people: features.People) -> dict[str, list[Any]]:
     data = dataclasses.asdict(people)
     return {
-        k: [sorted(v) if isinstance(v, set) else v for v in values] for k, values in data.items()
+        k: [sorted(v) if isinstance(v, set) else v for v in values]
+        for k, values in data.items()
+        if k not in _LEFT_OUT
     }
 
 
-def _people_from_json(data: dict[str, list[Any]]) -> features.People:
+def _people_from_json(
+    data: dict[str, list[Any]], private: dict[str, list[Any]] | None = None
+) -> features.People:
     set_fields = {"languages", "interests", "topics", "target_institutions"}
     fields: dict[str, Any] = {
         k: [set(v) for v in values] if k in set_fields else list(values)
         for k, values in data.items()
     }
+    size = len(fields["enrollment_ids"])
+    fields.setdefault("names", [""] * size)
+    for column in PRIVATE_COLUMNS:
+        values = (private or {}).get(column)
+        fields[column] = list(values) if values is not None else fields.get(column, [0] * size)
     return features.People(**fields)
+
+
+def snapshot_people(snap: dict[str, Any]) -> tuple[features.People, features.People]:
+    """The mentee and mentor tables of a snapshot, private columns unsealed for the engine."""
+    private = sealed.unseal(snap["private"]) if snap.get("private") else {}
+    return (
+        _people_from_json(snap["mentees"], private.get("mentees")),
+        _people_from_json(snap["mentors"], private.get("mentors")),
+    )
 
 
 def match_run_execute(*, run_id: int) -> MatchRun:
@@ -223,8 +253,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
 def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
     snap = run.inputs_snapshot
-    mentees = _people_from_json(snap["mentees"])
-    mentors = _people_from_json(snap["mentors"])
+    mentees, mentors = snapshot_people(snap)
     seats = np.asarray(snap["seats"], dtype=np.int64)
     weights = {k: float(v) for k, v in run.weights.items()}
     mentee_index = {pk: i for i, pk in enumerate(mentees.enrollment_ids)}
@@ -290,7 +319,7 @@ def compute(run: MatchRun) -> tuple[list[MatchProposal], dict[str, Any]]:
                     mentee_enrollment_id=mentee_pk,
                     mentor_enrollment_id=mentors.enrollment_ids[j],
                     score=round(sum(v for _, v in contributions), 4),
-                    reasons=[[f, round(v, 4)] for f, v in contributions if v > 0 and f != "base"],
+                    reasons=_shown_reasons(contributions),
                     locked=i in fixed,
                 )
             )
@@ -399,6 +428,7 @@ def _metrics(
             }
             for label, rows in sorted(buckets.items())
         ]
+    breakdowns["concordance"] = _suppress_small(breakdowns["concordance"])
     max_possible = scoring.max_matchable(raw_scores, seats)
     return {
         "mentees": len(mentees),
@@ -424,13 +454,47 @@ def _concordance_met(mentees: features.People, mentors: features.People, i: int,
     return bool(ok)
 
 
+# Cells of the concordance breakdown smaller than this are hidden: "1 mentee asked and got it" would
+# tell a coordinator that mentee's and that mentor's private answers.
+MIN_CELL = 5
+
+
+def _shown_reasons(contributions: list[tuple[str, float]]) -> list[list[Any]]:
+    """A pair's factors as kept with the proposal and shown on the run page: never concordance,
+    which would say per pair whether private answers matched (it is reported in aggregate)."""
+    return [
+        [f, round(v, 4)] for f, v in contributions if v > 0 and f != "base" and f != "concordance"
+    ]
+
+
+def _suppress_small(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hide a concordance group's counts when any of them (asked, matched, not matched) is under
+    MIN_CELL but not zero; when one asked group is hidden, so is the other (one could be worked out
+    from the totals)."""
+
+    def small(row: dict[str, Any]) -> bool:
+        counts = (row["mentees"], row["matched"], row["mentees"] - row["matched"])
+        return any(0 < n < MIN_CELL for n in counts)
+
+    asked = [row for row in rows if row["group"] != "Not requested"]
+    hide_asked = any(small(row) for row in asked)
+    return [
+        {"group": row["group"], "mentees": None, "matched": None, "share": None}
+        if small(row) or (hide_asked and row in asked)
+        else row
+        for row in rows
+    ]
+
+
 def _editable(run: MatchRun) -> None:
     if run.status != MatchRun.Status.READY:
         raise MatchRunError("Only a run that is ready for review can be changed.")
 
 
 def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal) -> None:
-    """Exchange the mentors of two proposed pairs."""
+    """Exchange the mentors of two proposed pairs, rescored from the run's snapshot (the inputs
+    the run saw, so a re-run stays comparable), refusing any pair the run could not propose and
+    any pair blocked since."""
     _editable(run)
     if first.run_id != run.pk or second.run_id != run.pk or first.pk == second.pk:
         raise MatchRunError("Pick two different pairs of this run.")
@@ -438,32 +502,52 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
         raise MatchRunError("Unlock a pair before swapping it.")
     if not (first.mentor_enrollment_id and second.mentor_enrollment_id):
         raise MatchRunError("Both pairs need a mentor to swap.")
+    a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
+    rescore = _SnapshotScorer(run)
+    new = [
+        (proposal, mentor_pk, rescore.pair(proposal.mentee_enrollment_id, mentor_pk))
+        for proposal, mentor_pk in ((first, b), (second, a))
+    ]
     with transaction.atomic():
-        a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
-        for proposal, mentor_pk in ((first, b), (second, a)):
-            if mentor_pk is None:
-                continue
-            contributions = _explain_pair(run, proposal.mentee_enrollment_id, mentor_pk)
-            if contributions is None:
-                raise MatchRunError(
-                    "That swap would pair a mentee with a mentor they are not eligible for."
-                )
+        for proposal, mentor_pk, contributions in new:
             MatchProposal.objects.filter(pk=proposal.pk).update(
                 mentor_enrollment_id=mentor_pk,
                 score=round(sum(v for _, v in contributions), 4),
-                reasons=[[f, round(v, 4)] for f, v in contributions if v > 0 and f != "base"],
+                reasons=_shown_reasons(contributions),
                 edited=True,
             )
         _refresh_metrics(run)
 
 
-def _explain_pair(run: MatchRun, mentee_pk: int, mentor_pk: int) -> list[tuple[str, float]] | None:
-    mentees = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_pk))
-    mentors = features.load_people(queryset=Enrollment.objects.filter(pk=mentor_pk))
-    weights = {k: float(v) for k, v in run.weights.items()}
-    if not np.isfinite(scoring.score_one(mentees, mentors, weights)[0][0]):
-        return None
-    return scoring.explain(mentees, mentors, 0, weights)
+class _SnapshotScorer:
+    """Scores pairs of a run from its snapshot, as `compute` scored them."""
+
+    def __init__(self, run: MatchRun) -> None:
+        snap = run.inputs_snapshot
+        # With the sealed private columns, as the run saw them: insisted preferences hold here too.
+        self.mentees, self.mentors = snapshot_people(snap)
+        self.weights = {k: float(v) for k, v in run.weights.items()}
+        self.forbidden = {
+            (int(x), int(y)) for x, y in [*run.forbidden_pairs, *snap.get("blocked", [])]
+        }
+        self.index = scoring.MentorIndex(self.mentors)
+        self.rows = scoring.MenteeRows(self.mentees, self.index)
+
+    def pair(self, mentee_pk: int, mentor_pk: int) -> list[tuple[str, float]]:
+        """The pair's score contributions, or a refusal saying why the pair is not allowed."""
+        i = self.mentees.enrollment_ids.index(mentee_pk)
+        j = self.mentors.enrollment_ids.index(mentor_pk)
+        # Blocks filed since the snapshot count too: a block is never overridden.
+        if (mentee_pk, mentor_pk) in self.forbidden or Block.objects.between(
+            self.mentees.member_ids[i], self.mentors.member_ids[j]
+        ).exists():
+            raise MatchRunError("That swap would pair two members who may not be paired.")
+        scores, factors = scoring.score_rows(self.index, self.rows, np.asarray([i]), self.weights)
+        if not np.isfinite(scores[0, j]):
+            raise MatchRunError(
+                "That swap would pair a mentee with a mentor they are not eligible for."
+            )
+        return scoring.contributions(factors, 0, j, self.weights)
 
 
 def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool) -> None:
@@ -520,18 +604,17 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
         try:
             with transaction.atomic():
                 # The same lock order as accepting a request (see services.request_accept).
-                list(
-                    Enrollment.objects.select_for_update().filter(pk=proposal.mentee_enrollment_id)
-                )
+                mentee_enrollment_lock(enrollment_id=proposal.mentee_enrollment_id)
                 mentorship = mentorship_start(
                     mentee_enrollment=proposal.mentee_enrollment,
                     mentor_enrollment=proposal.mentor_enrollment,
                     source=Mentorship.Source.MATCH_RUN,
                 )
                 closed = close_other_requests(mentorship=mentorship)
-                mentorship_announce(mentorship=mentorship, closed=closed)
+                mentorship_announce(mentorship=mentorship)
+                requests_closed_announce(mentorship=mentorship, closed=closed)
             created.append(mentorship.pk)
-        except RequestError as error:
+        except Refusal as error:
             skipped.append(
                 {"mentee": proposal.mentee_enrollment.member.display_name, "reason": str(error)}
             )

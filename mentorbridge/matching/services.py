@@ -1,4 +1,5 @@
-"""Requests between mentees and mentors, and the start of a mentorship.
+"""Requests between mentees and mentors; an accepted request starts a mentorship through the
+pairing gate (`mentorships.services.mentorship_start`).
 
 The invariants hold in the database, whatever the interleaving of clicks:
 - a mentor never exceeds capacity: `mentee_count` only grows by a conditional UPDATE
@@ -12,76 +13,29 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import signing
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.members.models import Member
+from mentorbridge.core.refusals import Refusal
+from mentorbridge.members.models import Block, Member
 from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.mentorships.services import (
+    mentee_enrollment_lock,
+    mentorship_announce,
+    mentorship_start,
+)
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from .models import MentorshipRequest
 
-
-class RequestError(Exception):
-    """A refusal a member can read; nothing was changed."""
-
-
-def blocked_between(a: int, b: int) -> bool:
-    """Whether either member blocked the other (a hard constraint everywhere in matching)."""
-    from mentorbridge.mentorships.models import Block
-
-    return Block.objects.filter(
-        models.Q(blocker_id=a, blocked_id=b) | models.Q(blocker_id=b, blocked_id=a)
-    ).exists()
+RequestError = Refusal
 
 
 def blocked_members(member_id: int) -> set[int]:
-    from mentorbridge.mentorships.models import Block
-
-    rows = Block.objects.filter(models.Q(blocker_id=member_id) | models.Q(blocked_id=member_id))
+    rows = Block.objects.involving(member_id)
     return {b if a == member_id else a for a, b in rows.values_list("blocker_id", "blocked_id")}
-
-
-def mentorship_start(
-    *,
-    mentee_enrollment: Enrollment,
-    mentor_enrollment: Enrollment,
-    source: str,
-) -> Mentorship:
-    """Create the mentorship and take one seat of the mentor's capacity, or refuse and change nothing.
-
-    Call inside a transaction; raises RequestError with the reason.
-    """
-    if mentee_enrollment.member_id == mentor_enrollment.member_id:
-        raise RequestError("Nobody can mentor themselves.")
-    seats = Enrollment.objects.filter(
-        pk=mentor_enrollment.pk,
-        status=Enrollment.Status.ACTIVE,
-        mentee_count__lt=F("capacity"),
-    ).update(mentee_count=F("mentee_count") + 1)
-    if seats == 0:
-        raise RequestError(f"{mentor_enrollment.member} has no capacity left this cycle.")
-    cycle = mentee_enrollment.cycle
-    try:
-        with transaction.atomic():
-            mentorship = Mentorship.objects.create(
-                program_id=cycle.program_id,
-                cycle=cycle,
-                mentee_id=mentee_enrollment.member_id,
-                mentor_id=mentor_enrollment.member_id,
-                mentee_enrollment=mentee_enrollment,
-                mentor_enrollment=mentor_enrollment,
-                source=source,
-                started_at=clock.now(),
-            )
-    except IntegrityError:
-        raise RequestError(
-            f"{mentee_enrollment.member} already has an active mentorship in {cycle.program}."
-        ) from None
-    return mentorship
 
 
 def close_other_requests(*, mentorship: Mentorship, keep: int = 0) -> list[MentorshipRequest]:
@@ -101,24 +55,7 @@ def close_other_requests(*, mentorship: Mentorship, keep: int = 0) -> list[Mento
     return others
 
 
-def mentorship_announce(*, mentorship: Mentorship, closed: list[MentorshipRequest]) -> None:
-    url = mentorship.get_absolute_url()
-    for member, other in (
-        (mentorship.mentee, mentorship.mentor),
-        (mentorship.mentor, mentorship.mentee),
-    ):
-        notify(
-            member=member,
-            kind="mentorship_started",
-            title=f"You and {other.display_name} are now a mentorship pair",
-            url=url,
-            template="pair_started",
-            context={
-                "mentorship": mentorship,
-                "other": other,
-                "is_mentee": member == mentorship.mentee,
-            },
-        )
+def requests_closed_announce(*, mentorship: Mentorship, closed: list[MentorshipRequest]) -> None:
     for request in closed:
         notify(
             member=request.mentor_enrollment.member,
@@ -161,7 +98,7 @@ def request_send(
             raise RequestError("That mentor is not taking mentees in this cycle.")
         if mentor_enrollment.member_id == mentee_enrollment.member_id:
             raise RequestError("You cannot send a request to yourself.")
-        if blocked_between(mentee_enrollment.member_id, mentor_enrollment.member_id):
+        if Block.objects.between(mentee_enrollment.member_id, mentor_enrollment.member_id).exists():
             raise RequestError("You cannot send a request to this mentor.")
         if mentor_enrollment.remaining_capacity <= 0:
             raise RequestError(f"{mentor_enrollment.member} has no capacity left this cycle.")
@@ -220,7 +157,7 @@ def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
         # Lock order, the same in every path: the mentee's enrollment, then requests, then the
         # mentor's seats. Accepts for one mentee therefore queue instead of deadlocking on the
         # mentee's other requests and the one-active-mentorship index.
-        list(Enrollment.objects.select_for_update().filter(pk=request.mentee_enrollment_id))
+        mentee_enrollment_lock(enrollment_id=request.mentee_enrollment_id)
         now = clock.now()
         answered = MentorshipRequest.objects.filter(
             pk=request.pk, state=MentorshipRequest.State.PENDING, deadline__gt=now
@@ -235,7 +172,8 @@ def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
         )
         MentorshipRequest.objects.filter(pk=request.pk).update(mentorship=mentorship)
         closed = close_other_requests(mentorship=mentorship, keep=request.pk)
-        mentorship_announce(mentorship=mentorship, closed=closed)
+        mentorship_announce(mentorship=mentorship)
+        requests_closed_announce(mentorship=mentorship, closed=closed)
     request.refresh_from_db()
     return mentorship
 

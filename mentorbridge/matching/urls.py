@@ -14,5 +14,6 @@ urlpatterns = [
     path("answer/<str:token>/", views.answer, name="answer"),
     path("cycles/<int:cycle_pk>/runs/", run_views.run_list, name="runs"),
     path("runs/<int:pk>/", run_views.run_detail, name="run"),
+    path("runs/<int:pk>/publish/", run_views.run_publish_confirm, name="run_publish"),
     path("runs/<int:pk>/action/", run_views.run_action, name="run_action"),
 ]

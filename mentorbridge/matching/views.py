@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -252,7 +253,11 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The email's one-click link. GET shows one button (mail scanners prefetch links, so a GET
-    never changes anything); POST answers, authenticated by the signed token."""
+    never changes anything); POST answers, authenticated by the signed token. Rate limited per
+    address and per token (settings.ACCOUNT_RATE_LIMITS["request_answer"]): a link is a credential."""
+    limited = ratelimit.consume_or_429(request, action="request_answer", key=token, limit_get=True)
+    if limited is not None:
+        return limited
     try:
         request_id, action = services.read_answer_token(token, max_age=dt.timedelta(days=31))
         mentorship_request = get_request_by_id(request_id)

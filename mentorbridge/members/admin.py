@@ -35,7 +35,9 @@ class TrainingStageAdmin(TaxonomyAdmin):
 
 @admin.action(description="Approve selected institutions")
 def approve(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    queryset.update(is_approved=True)
+    for institution in queryset.filter(is_approved=False):
+        Institution.objects.filter(pk=institution.pk).update(is_approved=True)
+        modeladmin.log_change(request, institution, "Approved (admin action)")
 
 
 @admin.register(Institution)

@@ -327,6 +327,45 @@ class PrivateIdentity(models.Model):
         return f"Private identity of member {self.member_id}"
 
 
+class BlockQuerySet(models.QuerySet["Block"]):
+    def between(self, a: int, b: int) -> BlockQuerySet:
+        """Blocks either way between two members: a hard refusal everywhere in pairing."""
+        return self.filter(
+            models.Q(blocker_id=a, blocked_id=b) | models.Q(blocker_id=b, blocked_id=a)
+        )
+
+    def involving(self, member_id: int) -> BlockQuerySet:
+        return self.filter(models.Q(blocker_id=member_id) | models.Q(blocked_id=member_id))
+
+
+class Block(models.Model):
+    """`blocker` never wants to be matched with or contacted by `blocked` again."""
+
+    blocker = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class PodVisibility(models.Model):
+    """Whether a member agrees to appear in the pods (mentorship ladders) of others."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="pod_visibility")
+    visible = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.member}: {'visible' if self.visible else 'hidden'} in pods"
+
+
 COORDINATORS_GROUP = "Coordinators"
 
 

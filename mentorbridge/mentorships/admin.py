@@ -1,9 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from mentorbridge.programs.admin import CycleAdmin
-from mentorbridge.programs.models import Cycle
-
-from .models import AtRisk, AuditEntry, CalendarDate, CheckIn, Mentorship, Report, Resource
+from .models import AtRisk, AuditEntry, CheckIn, Mentorship, Report, Resource
 
 
 @admin.register(Mentorship)
@@ -32,8 +31,12 @@ class MentorshipAdmin(admin.ModelAdmin):
     actions = ["mark_completed"]
 
     @admin.action(description="Mark closed mentorships as completed (they count for certificates)")
-    def mark_completed(self, request: object, queryset: object) -> None:
-        queryset.filter(status="closed").update(completed=True)  # type: ignore[attr-defined]
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Mentorship]) -> None:
+        # For the exceptions only: the product itself marks a mentorship completed (see
+        # mentorships.completion); every use is in the audit log.
+        for mentorship in queryset.filter(status="closed", completed=False):
+            Mentorship.objects.filter(pk=mentorship.pk).update(completed=True)
+            self.log_change(request, mentorship, "Marked completed (admin action)")
 
 
 @admin.register(Resource)
@@ -87,16 +90,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False  # the audit log is append-only
-
-
-class CalendarInline(admin.TabularInline):
-    model = CalendarDate
-    extra = 0
-
-
-admin.site.unregister(Cycle)
-
-
-@admin.register(Cycle)
-class CycleWithCalendarAdmin(CycleAdmin):
-    inlines = [CalendarInline]

@@ -14,11 +14,11 @@ import zoneinfo
 from django.db import transaction
 
 from mentorbridge.core import clock
-from mentorbridge.matching.services import mentorship_start
 from mentorbridge.members.demo import DEMO_DOMAIN
-from mentorbridge.programs.models import Cycle, Enrollment
+from mentorbridge.mentorships.services import mentorship_start
+from mentorbridge.programs.models import CalendarDate, Cycle, Enrollment
 
-from .models import Agreement, CalendarDate, Meeting, Mentorship, Message, Milestone
+from .models import Agreement, Meeting, Mentorship, Message, Milestone
 from .services import goals_from_calendar
 
 # (mentor's login, program, the mentee's training stage kind, what the pair talk about)

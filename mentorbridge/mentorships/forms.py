@@ -51,25 +51,72 @@ class MeetingForm(forms.Form):
         ].help_text = f"In your time zone: {member.time_zone.replace('_', ' ')}."
 
     def clean_starts_at(self) -> dt.datetime:
-        value: dt.datetime = self.cleaned_data["starts_at"]
-        try:
-            zone = zoneinfo.ZoneInfo(self.member.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise forms.ValidationError(
-                "Your profile's time zone is not valid; fix it in your profile first."
-            ) from None
-        # The browser sends a wall-clock time, which Django already made aware in the server's
-        # zone; take the wall-clock reading back and place it in the member's own zone.
-        wall = timezone.make_naive(value) if timezone.is_aware(value) else value
-        aware = wall.replace(tzinfo=zone)
-        if not _exists(wall, zone):
-            raise forms.ValidationError(
-                "That time does not exist on that day (the clocks change). Pick another."
-            )
+        aware = _in_member_zone(self.cleaned_data["starts_at"], self.member)
         if aware <= clock.now():
-            raise forms.ValidationError("Pick a time in the future.")
+            raise forms.ValidationError(
+                "Pick a time in the future, or log a meeting that already took place instead."
+            )
         if aware > clock.now() + dt.timedelta(days=400):
             raise forms.ValidationError("Pick a time within the next year.")
+        return aware
+
+
+def _in_member_zone(value: dt.datetime, member: Member) -> dt.datetime:
+    """The wall-clock time a member typed, placed in the member's own time zone."""
+    try:
+        zone = zoneinfo.ZoneInfo(member.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise forms.ValidationError(
+            "Your profile's time zone is not valid; fix it in your profile first."
+        ) from None
+    # The browser sends a wall-clock time, which Django already made aware in the server's
+    # zone; take the wall-clock reading back and place it in the member's own zone.
+    wall = timezone.make_naive(value) if timezone.is_aware(value) else value
+    if not _exists(wall, zone):
+        raise forms.ValidationError(
+            "That time does not exist on that day (the clocks change). Pick another."
+        )
+    return wall.replace(tzinfo=zone)
+
+
+class PastMeetingForm(forms.Form):
+    """A meeting that already took place without being proposed here first (a call, a corridor)."""
+
+    starts_at = forms.DateTimeField(
+        label="When did you meet?",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    minutes = forms.IntegerField(
+        label="Length of the meeting (minutes)", min_value=5, max_value=480
+    )
+    format = forms.ChoiceField(choices=Meeting.Format.choices)
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics you talked about",
+        queryset=Topic.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label="Notes on the meeting (optional)",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields[
+            "starts_at"
+        ].help_text = f"In your time zone: {member.time_zone.replace('_', ' ')}."
+        # Distinct ids: the workspace shows this form beside the proposal and log forms.
+        self.auto_id = "id_past_%s"
+
+    def clean_starts_at(self) -> dt.datetime:
+        aware = _in_member_zone(self.cleaned_data["starts_at"], self.member)
+        if aware > clock.now():
+            raise forms.ValidationError("That time is still to come: propose the meeting instead.")
         return aware
 
 
@@ -152,8 +199,13 @@ class CloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     rematch = forms.BooleanField(
-        label="I am the mentee and would like to be matched with someone else", required=False
+        label="Match me with another mentor in this program", required=False
     )
+
+    def __init__(self, *args: Any, is_mentee: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_mentee:
+            del self.fields["rematch"]  # only a mentee asks for a new mentor
 
 
 class ReportForm(forms.Form):

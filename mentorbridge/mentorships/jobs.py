@@ -173,7 +173,7 @@ def close_finished_terms(now: dt.datetime) -> int:
     closed = 0
     for mentorship in Mentorship.objects.active().filter(cycle__term_end__lt=now.date()):
         try:
-            services.mentorship_close(mentorship=mentorship, by=None, completed=True)
+            services.mentorship_close(mentorship=mentorship, by=None, at=now)
         except services.WorkspaceError:
             continue  # closed meanwhile
         for member in (mentorship.mentee, mentorship.mentor):

@@ -50,8 +50,14 @@ class Mentorship(models.Model):
     # Shown to coordinators only.
     closure_reason = models.TextField(blank=True)
     completed = models.BooleanField(
-        default=False, help_text="Ran to the end of the term: counts for the mentor's certificate."
+        default=False,
+        help_text="Reached the term end with a meeting held, or both members confirmed it: "
+        "counts for the mentor's certificate.",
     )
+    # Each member's "we completed our mentorship"; both together complete it (see
+    # services.mentorship_completes).
+    mentee_completed_at = models.DateTimeField(null=True, blank=True)
+    mentor_completed_at = models.DateTimeField(null=True, blank=True)
     rematch_requested = models.BooleanField(default=False)
     last_activity_at = models.DateTimeField(default=timezone.now)
 
@@ -198,33 +204,6 @@ class Milestone(models.Model):
         return self.title
 
 
-class CalendarDate(models.Model):
-    """A date on the residency application calendar, set by coordinators per cycle."""
-
-    class Key(models.TextChoices):
-        EXPLORE = "explore", "Explore subspecialties"
-        RESEARCH = "research", "Start or join a research project"
-        AWAY_ROTATIONS = "away_rotations", "Away rotations and sub-internships"
-        LETTERS = "letters", "Letters of recommendation"
-        APPLICATION = "application", "Application submission"
-        INTERVIEWS = "interviews", "Interview season"
-        RANK_LIST = "rank_list", "Rank list"
-        MATCH_DAY = "match_day", "Match Day"
-
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="calendar")
-    key = models.CharField(max_length=20, choices=Key.choices)
-    date = models.DateField()
-
-    class Meta:
-        ordering: ClassVar = ["date"]
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["cycle", "key"], name="calendar_one_date_per_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_key_display()} · {self.date}"
-
-
 class Resource(models.Model):
     """A curated guide, article or tool; suggested in workspaces by topic."""
 
@@ -345,22 +324,6 @@ class Report(models.Model):
         return f"Report {self.pk}"
 
 
-class Block(models.Model):
-    """`blocker` never wants to be matched with or contacted by `blocked` again."""
-
-    blocker = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_made")
-    blocked = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_received")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.blocker_id} blocks {self.blocked_id}"
-
-
 class AuditEntry(models.Model):
     """A coordinator opened a pair's workspace (read-only)."""
 
@@ -374,16 +337,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} viewed {self.mentorship_id} at {self.viewed_at}"
-
-
-class PodVisibility(models.Model):
-    """Whether a member agrees to appear in the pods (mentorship ladders) of others."""
-
-    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="pod_visibility")
-    visible = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"{self.member}: {'visible' if self.visible else 'hidden'} in pods"
 
 
 class CertificateIssue(models.Model):

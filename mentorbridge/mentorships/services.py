@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.members.models import COORDINATORS_GROUP, Member, Topic
-from mentorbridge.programs.models import Enrollment
+from mentorbridge.core.refusals import Refusal
+from mentorbridge.members.models import COORDINATORS_GROUP, Block, Member, Topic
+from mentorbridge.programs.calendar import calendar_for_student
+from mentorbridge.programs.models import CalendarDate, Enrollment
 
 from .models import (
     Agreement,
     AtRisk,
-    Block,
-    CalendarDate,
     Goal,
     Meeting,
     Mentorship,
@@ -30,8 +31,99 @@ from .models import (
 MAX_MESSAGE = 5000
 
 
-class WorkspaceError(Exception):
-    """A refusal a member can read; nothing was changed."""
+WorkspaceError = Refusal
+
+
+def mentorship_start(
+    *,
+    mentee_enrollment: Enrollment,
+    mentor_enrollment: Enrollment,
+    source: str,
+) -> Mentorship:
+    """The pairing gate: the only code that creates a Mentorship row (requests, match runs, and
+    whatever pairs people later). Refuses, changing nothing, unless the two are different people,
+    neither blocked the other, the mentor has a free seat and the mentee has no active mentorship
+    in the program.
+
+    Lock order, the same in every path that pairs people: the mentee's enrollment row, then
+    (the caller's) requests, then the mentor's seats. A caller that answers requests locks the
+    mentee's enrollment first itself (`mentee_enrollment_lock`); locking it again here is free.
+    """
+    if mentee_enrollment.member_id == mentor_enrollment.member_id:
+        raise Refusal("Nobody can mentor themselves.")
+    if (
+        mentee_enrollment.cycle_id != mentor_enrollment.cycle_id
+        or mentee_enrollment.role != Enrollment.Role.MENTEE
+        or mentor_enrollment.role != Enrollment.Role.MENTOR
+    ):
+        raise Refusal("A mentorship pairs a mentee and a mentor enrolled in the same cycle.")
+    with transaction.atomic():
+        mentee_enrollment_lock(enrollment_id=mentee_enrollment.pk)
+        if Block.objects.between(mentee_enrollment.member_id, mentor_enrollment.member_id).exists():
+            raise Refusal(
+                f"{mentee_enrollment.member} and {mentor_enrollment.member} cannot be paired: "
+                "one of them blocked the other."
+            )
+        cycle = mentee_enrollment.cycle
+        if (
+            Mentorship.objects.active()
+            .filter(mentee_id=mentee_enrollment.member_id, program_id=cycle.program_id)
+            .exists()
+        ):
+            raise Refusal(
+                f"{mentee_enrollment.member} already has an active mentorship in {cycle.program}."
+            )
+        seats = Enrollment.objects.filter(
+            pk=mentor_enrollment.pk,
+            status=Enrollment.Status.ACTIVE,
+            mentee_count__lt=F("capacity"),
+        ).update(mentee_count=F("mentee_count") + 1)
+        if seats == 0:
+            raise Refusal(f"{mentor_enrollment.member} has no capacity left this cycle.")
+        try:
+            # The partial unique index is the last word when two paths race past the check above.
+            with transaction.atomic():
+                mentorship = Mentorship.objects.create(
+                    program_id=cycle.program_id,
+                    cycle=cycle,
+                    mentee_id=mentee_enrollment.member_id,
+                    mentor_id=mentor_enrollment.member_id,
+                    mentee_enrollment=mentee_enrollment,
+                    mentor_enrollment=mentor_enrollment,
+                    source=source,
+                    started_at=clock.now(),
+                )
+        except IntegrityError:
+            raise Refusal(
+                f"{mentee_enrollment.member} already has an active mentorship in {cycle.program}."
+            ) from None
+    return mentorship
+
+
+def mentee_enrollment_lock(*, enrollment_id: int) -> None:
+    """Take the first lock of the pairing lock order (see `mentorship_start`)."""
+    list(Enrollment.objects.select_for_update().filter(pk=enrollment_id).values_list("pk"))
+
+
+def mentorship_announce(*, mentorship: Mentorship) -> None:
+    """Tell both members they are a pair (after `mentorship_start`, in its transaction)."""
+    url = mentorship.get_absolute_url()
+    for member, other in (
+        (mentorship.mentee, mentorship.mentor),
+        (mentorship.mentor, mentorship.mentee),
+    ):
+        notify(
+            member=member,
+            kind="mentorship_started",
+            title=f"You and {other.display_name} are now a mentorship pair",
+            url=url,
+            template="pair_started",
+            context={
+                "mentorship": mentorship,
+                "other": other,
+                "is_mentee": member == mentorship.mentee,
+            },
+        )
 
 
 def _writable(mentorship: Mentorship) -> None:
@@ -211,6 +303,56 @@ def meeting_log(
     return meeting
 
 
+def meeting_record_past(
+    *,
+    mentorship: Mentorship,
+    by: Member,
+    starts_at: dt.datetime,
+    minutes: int,
+    format: str,
+    topics: list[Topic],
+    notes: str = "",
+) -> Meeting:
+    """Log a meeting that already took place and was never proposed here (a call, a corridor)."""
+    _writable(mentorship)
+    if starts_at > clock.now():
+        raise WorkspaceError("That time is still to come: propose the meeting instead.")
+    if starts_at < mentorship.started_at - dt.timedelta(days=1):
+        raise WorkspaceError(
+            f"That is before your mentorship started ({mentorship.started_at:%-d %B %Y})."
+        )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            mentorship=mentorship,
+            proposed_by=by,
+            starts_at=starts_at,
+            duration_minutes=min(max(minutes, 10), 240),
+            format=format,
+            status=Meeting.Status.HELD,
+            minutes_held=minutes,
+            notes=notes.strip()[:3000],
+        )
+        meeting.topics_covered.set(topics)
+        _touch(mentorship)
+        notify(
+            member=mentorship.other_party(by),
+            kind="meeting_logged",
+            title=f"{by.display_name} logged your meeting of {local_day(starts_at, mentorship.other_party(by))}",
+            url=mentorship.get_absolute_url() + "#meetings",
+        )
+    return meeting
+
+
+def local_day(when: dt.datetime, member: Member) -> str:
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(member.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return f"{when.astimezone(zone):%-d %B}"
+
+
 def message_post(*, mentorship: Mentorship, by: Member, body: str) -> Message:
     _writable(mentorship)
     body = body.strip()
@@ -254,34 +396,89 @@ def goal_add(
 
 
 def goal_set_status(*, goal: Goal, status: str) -> Goal:
-    _writable(goal.mentorship)
+    """Conditional on the mentorship still being active when the row is written, so a goal of a
+    pair closed meanwhile (another tab, a coordinator) is never changed."""
     if status not in Goal.Status.values:
-        raise WorkspaceError("Unknown goal status.")
-    Goal.objects.filter(pk=goal.pk).update(status=status)
-    _touch(goal.mentorship)
+        raise Refusal("Unknown goal status.")
+    with transaction.atomic():
+        if not Goal.objects.filter(pk=goal.pk, mentorship__status=Mentorship.Status.ACTIVE).update(
+            status=status
+        ):
+            raise Refusal("This mentorship is closed; its workspace is read-only.")
+        _touch(goal.mentorship)
     goal.status = status
     return goal
 
 
-def milestone_toggle(*, milestone: Milestone) -> Milestone:
-    _writable(milestone.goal.mentorship)
-    Milestone.objects.filter(pk=milestone.pk).update(done=not milestone.done)
-    milestone.done = not milestone.done
+def milestone_set_done(*, milestone: Milestone, done: bool) -> Milestone:
+    """Set (not flip) the state the member asked for: a click in a stale tab repeats the
+    intended state instead of undoing the click made in the other tab."""
+    with transaction.atomic():
+        if not Milestone.objects.filter(
+            pk=milestone.pk, goal__mentorship__status=Mentorship.Status.ACTIVE
+        ).update(done=done):
+            raise Refusal("This mentorship is closed; its workspace is read-only.")
+        _touch(milestone.goal.mentorship)
+    milestone.done = done
     return milestone
 
 
 def goals_from_calendar(*, mentorship: Mentorship) -> list[Goal]:
-    """Students get the residency application calendar as goals, with the cycle's dates."""
-    if mentorship.mentee.stage is None or mentorship.mentee.stage.kind != "student":
-        return []
-    dates = {c.key: c.date for c in CalendarDate.objects.filter(cycle=mentorship.cycle)}
+    """Students get the residency application calendar as goals, with the dates of their own
+    application year (programs.calendar: the cycle's dates shifted by the mentee's stage)."""
+    steps = calendar_for_student(
+        cycle=mentorship.cycle, stage=mentorship.mentee.stage, today=clock.today()
+    )
     existing = set(mentorship.goals.values_list("calendar_key", flat=True))
+    labels = dict(CalendarDate.Key.choices)
     goals = [
-        Goal(mentorship=mentorship, title=label, due_date=dates.get(key), calendar_key=key)
-        for key, label in CalendarDate.Key.choices
+        Goal(mentorship=mentorship, title=labels[key], due_date=day, calendar_key=key)
+        for key, day in steps.items()
         if key not in existing
     ]
     return Goal.objects.bulk_create(goals)
+
+
+def mentorship_completes(mentorship: Mentorship, *, today: dt.date | None = None) -> bool:
+    """The product's one rule for "completed" (what a mentor's certificate counts): the pair
+    reached the cycle's term end with at least one meeting held, or both members confirmed that
+    they completed it. No coordinator or admin action is needed."""
+    if mentorship.mentee_completed_at and mentorship.mentor_completed_at:
+        return True
+    return (today or clock.today()) >= mentorship.cycle.term_end and mentorship.meetings.filter(
+        status=Meeting.Status.HELD
+    ).exists()
+
+
+def completion_confirm(*, mentorship: Mentorship, by: Member) -> Mentorship:
+    """One member says "we completed our mentorship"; when the other has said so too, the
+    mentorship closes as completed."""
+    _writable(mentorship)
+    field = "mentee_completed_at" if by.pk == mentorship.mentee_id else "mentor_completed_at"
+    with transaction.atomic():
+        Mentorship.objects.filter(pk=mentorship.pk, **{f"{field}__isnull": True}).update(
+            **{field: clock.now()}
+        )
+        mentorship.refresh_from_db()
+        if mentorship.mentee_completed_at and mentorship.mentor_completed_at:
+            return mentorship_close(
+                mentorship=mentorship, by=by, reason="Both members confirmed completion."
+            )
+        notify(
+            member=mentorship.other_party(by),
+            kind="completion_asked",
+            title=f"{by.display_name} says your mentorship is complete: confirm it in the workspace",
+            url=mentorship.get_absolute_url() + "#end-title",
+        )
+    return mentorship
+
+
+def completion_withdraw(*, mentorship: Mentorship, by: Member) -> Mentorship:
+    _writable(mentorship)
+    field = "mentee_completed_at" if by.pk == mentorship.mentee_id else "mentor_completed_at"
+    Mentorship.objects.filter(pk=mentorship.pk).update(**{field: None})
+    mentorship.refresh_from_db()
+    return mentorship
 
 
 def mentorship_close(
@@ -290,15 +487,19 @@ def mentorship_close(
     by: Member | None,
     reason: str = "",
     rematch: bool = False,
-    completed: bool = False,
+    at: dt.datetime | None = None,
 ) -> Mentorship:
-    """End a mentorship (no fault). Frees the mentor's seat in the same transaction."""
+    """End a mentorship (no fault). Frees the mentor's seat in the same transaction; whether it
+    counts as completed follows `mentorship_completes`, whoever closes it. `at`: the jobs' time."""
+    at = at or clock.now()
     with transaction.atomic():
+        mentorship.refresh_from_db()
+        completed = mentorship_completes(mentorship, today=timezone.localdate(at))
         closed = Mentorship.objects.filter(
             pk=mentorship.pk, status=Mentorship.Status.ACTIVE
         ).update(
             status=Mentorship.Status.CLOSED,
-            ended_at=clock.now(),
+            ended_at=at,
             closed_by=by,
             closure_reason=reason.strip()[:3000],
             rematch_requested=rematch and by is not None and by.pk == mentorship.mentee_id,
@@ -364,13 +565,16 @@ def _tell_coordinators(*, title: str, url: str) -> None:
 
 
 def risk_note(*, risk: AtRisk, note: str, resolve: bool) -> AtRisk:
+    """Append a coordinator's note (and maybe resolve). The row is locked and read again, so two
+    coordinators writing at once both keep their note."""
     note = note.strip()
     if not note:
-        raise WorkspaceError("Write what you did or plan to do.")
-    risk.action_note = (
-        risk.action_note + "\n" if risk.action_note else ""
-    ) + f"{clock.now():%Y-%m-%d}: {note[:1000]}"
-    if resolve:
-        risk.resolved_at = clock.now()
-    risk.save(update_fields=["action_note", "resolved_at"])
+        raise Refusal("Write what you did or plan to do.")
+    with transaction.atomic():
+        risk = AtRisk.objects.select_for_update().get(pk=risk.pk)
+        line = f"{clock.now():%Y-%m-%d}: {note[:1000]}"
+        risk.action_note = f"{risk.action_note}\n{line}" if risk.action_note else line
+        if resolve and risk.resolved_at is None:
+            risk.resolved_at = clock.now()
+        risk.save(update_fields=["action_note", "resolved_at"])
     return risk

@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
+from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
-from mentorbridge.members.models import Member, time_zone_names
+from mentorbridge.members.models import Member, PodVisibility, time_zone_names
 from mentorbridge.members.selectors import member_for_user
+from mentorbridge.programs.calendar import calendar_for_student, match_year
 from mentorbridge.programs.models import Cycle
 
 from . import certificate as certificates
@@ -33,16 +36,15 @@ from .forms import (
     MeetingForm,
     MeetingLogForm,
     MessageForm,
+    PastMeetingForm,
     ReportForm,
 )
 from .models import (
     AtRisk,
-    CalendarDate,
     Goal,
     Meeting,
     Mentorship,
     Milestone,
-    PodVisibility,
     Resource,
 )
 from .selectors import get_check_in_for_member, get_meeting_for_member, get_mentorship_for_member
@@ -140,16 +142,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings": meetings,
             "meeting_form": MeetingForm(member=member),
             "log_form": MeetingLogForm(),
+            "past_form": PastMeetingForm(member=member),
             "thread": thread,
             "message_form": MessageForm(),
             "goals": goals,
             # The calendar button only while some of its goals are missing.
-            "calendar_missing": len(CalendarDate.Key.values)
-            > len({g.calendar_key for g in goals if g.calendar_key}),
+            "calendar_missing": bool(
+                set(
+                    calendar_for_student(
+                        cycle=mentorship.cycle, stage=mentorship.mentee.stage, today=clock.today()
+                    )
+                )
+                - {g.calendar_key for g in goals if g.calendar_key}
+            ),
+            "match_year": match_year(cycle=mentorship.cycle, stage=mentorship.mentee.stage),
             "goal_form": GoalForm(),
             "upcoming": upcoming,
             "resources": resources,
-            "close_form": CloseForm(),
+            "completes": services.mentorship_completes(mentorship),
             "report_form": ReportForm(),
             "now": clock.now(),
             "viewer_zone": viewer_zone,
@@ -211,6 +221,28 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
             raise services.WorkspaceError(_form_errors(form))
         services.meeting_propose(mentorship=mentorship, by=member, **form.cleaned_data)
         return "Meeting proposed. You will both get a calendar invite once it is accepted."
+
+    return _act(request, pk, action, "#meetings")
+
+
+@require_POST
+@login_required
+def meeting_past(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> str:
+        form = PastMeetingForm(request.POST, member=member)
+        if not form.is_valid():
+            raise services.WorkspaceError(_form_errors(form))
+        data = form.cleaned_data
+        services.meeting_record_past(
+            mentorship=mentorship,
+            by=member,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+            format=data["format"],
+            topics=list(data.get("topics") or []),
+            notes=data.get("notes", ""),
+        )
+        return "Meeting logged. It counts in your mentoring record."
 
     return _act(request, pk, action, "#meetings")
 
@@ -350,7 +382,10 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             )
             if milestone is None:
                 raise Http404("No such milestone.")
-            services.milestone_toggle(milestone=milestone)
+            done = request.POST.get("done", "")
+            if done not in {"0", "1"}:
+                raise services.WorkspaceError("Reload the page and tick the milestone again.")
+            services.milestone_set_done(milestone=milestone, done=done == "1")
         else:
             services.goal_set_status(goal=goal, status=request.POST.get("status", ""))
         return None
@@ -358,22 +393,62 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     return _act(request, pk, action, "#goals")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what closing will do (and whether it counts as completed), with the form; POST: close.
+    A plain page, so it works without JavaScript and never happens on one stray click."""
+    member = member_for_user(request.user)
+    access = get_mentorship_for_member(member, pk, write=True)
+    mentorship = access.mentorship
+    is_mentee = member.pk == mentorship.mentee_id
+    if request.method == "GET":
+        return render(
+            request,
+            "mentorships/close.html",
+            {
+                "mentorship": mentorship,
+                "other": mentorship.other_party(member),
+                "form": CloseForm(is_mentee=is_mentee),
+                "completes": services.mentorship_completes(mentorship),
+                "planned": mentorship.meetings.filter(
+                    status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED],
+                    starts_at__gt=clock.now(),
+                ).count(),
+            },
+        )
+
     def action(mentorship: Mentorship, member: Member) -> str:
-        form = CloseForm(request.POST)
+        form = CloseForm(request.POST, is_mentee=is_mentee)
         if not form.is_valid():
             raise services.WorkspaceError(_form_errors(form))
         services.mentorship_close(
             mentorship=mentorship,
             by=member,
             reason=form.cleaned_data["reason"],
-            rematch=form.cleaned_data["rematch"],
+            rematch=form.cleaned_data.get("rematch", False),
         )
         return "The mentorship is closed. Thank you for taking part."
 
     return _act(request, pk, action)
+
+
+@require_POST
+@login_required
+def completion(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(mentorship: Mentorship, member: Member) -> str:
+        if request.POST.get("withdraw"):
+            services.completion_withdraw(mentorship=mentorship, by=member)
+            return "Your confirmation is withdrawn."
+        done = services.completion_confirm(mentorship=mentorship, by=member)
+        if not done.is_active:
+            return "You both confirmed: the mentorship is completed and closed. Congratulations!"
+        return (
+            f"Thank you. {done.other_party(member).display_name} is asked to confirm too; "
+            "then the mentorship is completed."
+        )
+
+    return _act(request, pk, action, "#end-title")
 
 
 @require_POST
@@ -482,6 +557,11 @@ def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
     except services.WorkspaceError as error:
         messages.error(request, str(error))
     else:
+        audit_record(
+            actor=request.user,
+            target=risk,
+            message="Resolved with a note" if risk.resolved_at else "Added a note",
+        )
         messages.success(request, "Noted.")
     return redirect("mentorships:at_risk")
 
@@ -492,6 +572,12 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Tell every mentor with a completed mentorship in the cycle that their certificate is ready."""
     cycle = get_object_or_404(Cycle, pk=pk)
     told, before = certificates.certificates_issue(cycle=cycle, by=request.user)
+    if told:
+        audit_record(
+            actor=request.user,
+            target=cycle,
+            message=f"Issued certificates: {told} mentor{pluralize(told)} told",
+        )
     if told + before == 0:
         messages.info(request, f"No mentor has a completed mentorship in {cycle} yet.")
     else:

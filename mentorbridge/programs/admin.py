@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from .models import DEFAULT_WEIGHTS, Cycle, Enrollment, Program
+from .models import DEFAULT_WEIGHTS, CalendarDate, Cycle, Enrollment, Program
 
 
 class ProgramForm(forms.ModelForm):
@@ -45,8 +45,14 @@ class ProgramAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class CalendarInline(admin.TabularInline):
+    model = CalendarDate
+    extra = 0
+
+
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
+    inlines = [CalendarInline]
     list_display = [
         "name",
         "program",

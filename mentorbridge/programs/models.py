@@ -125,7 +125,8 @@ class Cycle(models.Model):
         return f"{self.program.name} · {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("programs:cycle", args=[self.pk])
+        # Members see every cycle on the programs page, one section per cycle.
+        return reverse("programs:index") + f"#cycle-{self.pk}"
 
     def is_enrolling(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -266,3 +267,30 @@ class Enrollment(models.Model):
     @property
     def has_identity_preferences(self) -> bool:
         return bool(self.same_gender or self.shared_background)
+
+
+class CalendarDate(models.Model):
+    """A date on the residency application calendar, set by coordinators per cycle."""
+
+    class Key(models.TextChoices):
+        EXPLORE = "explore", "Explore subspecialties"
+        RESEARCH = "research", "Start or join a research project"
+        AWAY_ROTATIONS = "away_rotations", "Away rotations and sub-internships"
+        LETTERS = "letters", "Letters of recommendation"
+        APPLICATION = "application", "Application submission"
+        INTERVIEWS = "interviews", "Interview season"
+        RANK_LIST = "rank_list", "Rank list"
+        MATCH_DAY = "match_day", "Match Day"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="calendar")
+    key = models.CharField(max_length=20, choices=Key.choices)
+    date = models.DateField()
+
+    class Meta:
+        ordering: ClassVar = ["date"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cycle", "key"], name="calendar_one_date_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} · {self.date}"

@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from mentorbridge.core import clock
+from mentorbridge.core.audit import audit_record
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic
 
 from .models import Cycle, Enrollment, Program
 
-
-class EnrollmentError(Exception):
-    """A refusal a member can read and act on."""
+EnrollmentError = Refusal
 
 
 def eligibility_problem(*, member: Member, program: Program, role: str) -> str | None:
@@ -119,11 +119,34 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> None:
         Cycle.objects.filter(pk=enrollment.cycle_id).update(pool_version=F("pool_version") + 1)
 
 
-def cycle_set_status(*, cycle: Cycle, status: str) -> Cycle:
+def cycle_set_status(*, cycle: Cycle, status: str, by: Any = None) -> Cycle:
+    """Open a draft, close an open cycle, or reopen a closed one (a coordinator's mistake, or a
+    late wave of members); every change is in the audit log."""
     if status not in Cycle.Status.values:
         raise EnrollmentError("Unknown cycle status.")
-    if cycle.status == Cycle.Status.CLOSED and status != Cycle.Status.CLOSED:
-        raise EnrollmentError("A closed cycle stays closed; create a new cycle instead.")
-    Cycle.objects.filter(pk=cycle.pk).update(status=status)
-    cycle.status = status
+    if status == Cycle.Status.DRAFT and cycle.status != Cycle.Status.DRAFT:
+        raise EnrollmentError("Members have seen this cycle; it cannot go back to draft.")
+    if status == cycle.status:
+        raise EnrollmentError(f"{cycle} is already {cycle.get_status_display().lower()}.")
+    with transaction.atomic():
+        if not Cycle.objects.filter(pk=cycle.pk, status=cycle.status).update(status=status):
+            raise EnrollmentError("Someone changed this cycle meanwhile; look again.")
+        before = cycle.get_status_display()
+        cycle.status = status
+        audit_record(
+            actor=by, target=cycle, message=f"Status {before} → {cycle.get_status_display()}"
+        )
     return cycle
+
+
+def cycle_close_summary(cycle: Cycle) -> dict[str, int]:
+    """What closing (or reopening) a cycle touches, counted for the confirmation page."""
+    enrollments = Enrollment.objects.filter(cycle=cycle, status=Enrollment.Status.ACTIVE)
+    return {
+        "mentees": enrollments.filter(role=Enrollment.Role.MENTEE).count(),
+        "mentors": enrollments.filter(role=Enrollment.Role.MENTOR).count(),
+        # Reverse relations keep this module free of imports from the apps above it.
+        "active_mentorships": cycle.mentorships.filter(status="active").count(),
+        "pending_requests": cycle.requests.filter(state="pending").count(),
+        "match_runs": cycle.match_runs.count(),
+    }

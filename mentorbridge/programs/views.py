@@ -183,12 +183,29 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cycle_form.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @coordinator_required
 def cycle_status(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = get_object_or_404(Cycle, pk=pk)
+    """GET: what the change will do, with counts, and a button to do it; POST: do it. The page
+    works without JavaScript, so a coordinator never closes a cycle with one stray click."""
+    cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=pk)
+    status = (request.POST if request.method == "POST" else request.GET).get("status", "")
+    if status not in Cycle.Status.values or status == Cycle.Status.DRAFT:
+        messages.error(request, "Pick open or closed.")
+        return redirect("programs:coordinate")
+    if request.method == "GET":
+        return render(
+            request,
+            "programs/cycle_status.html",
+            {
+                "cycle": cycle,
+                "status": status,
+                "reopen": cycle.status == Cycle.Status.CLOSED,
+                "summary": services.cycle_close_summary(cycle),
+            },
+        )
     try:
-        services.cycle_set_status(cycle=cycle, status=request.POST.get("status", ""))
+        services.cycle_set_status(cycle=cycle, status=status, by=request.user)
     except services.EnrollmentError as error:
         messages.error(request, str(error))
     else:

@@ -25,6 +25,7 @@ from django.utils.http import int_to_base36
 
 from mentorbridge.core import clock
 from mentorbridge.core.models import Notification
+from mentorbridge.dashboard.models import RosterUpload
 from mentorbridge.matching import runs, services
 from mentorbridge.matching.models import MatchRun, MentorshipRequest
 from mentorbridge.members.models import Member, PrivateIdentity, StageChange
@@ -131,6 +132,7 @@ class World:
     stage_change: StageChange
     victim_uidb36: str
     forged_token: str
+    roster_upload: RosterUpload
 
 
 def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
@@ -195,6 +197,11 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
         stage_change=stage_change,
         victim_uidb36=int_to_base36(victim_mentee.user.pk),
         forged_token=real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB"),
+        roster_upload=RosterUpload.objects.create(
+            filename="roster.csv",
+            content=b"Name,Email,Training stage\nRoy Roster,roy.roster@example.org,MS1\n",
+            mapping={"name": 0, "email": 1, "stage": 2},
+        ),
     )
 
 

@@ -92,7 +92,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "programs:withdraw": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
     "programs:coordinate": Expect(get=COORDINATOR, post=NOBODY),
     "programs:cycle_create": Expect(get=COORDINATOR, post=COORDINATOR),
-    "programs:cycle_status": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("cycle")),
+    # GET: the confirmation page with counts; POST: the change (audited).
+    "programs:cycle_status": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("cycle")),
     # matching
     "matching:find": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
     "matching:request_new": Expect(
@@ -112,6 +113,7 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "matching:run": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("run")),
     "matching:run_action": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    "matching:run_publish": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("run")),
     # mentorships
     "mentorships:index": Expect(get=MEMBERS, post=NOBODY),
     "mentorships:detail": Expect(
@@ -122,6 +124,8 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "mentorships:agreement": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
     "mentorships:meeting_new": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:meeting_past": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
+    "mentorships:completion": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
     "mentorships:message_new": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
     "mentorships:goal_new": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentorship")),
     "mentorships:goal_update": Expect(
@@ -163,6 +167,13 @@ EXPECTATIONS: dict[str, Expect] = {
         get_writes=frozenset({"dashboard.DataExport"}),
     ),
     "dashboard:stage_changes": Expect(get=COORDINATOR, post=NOBODY),
+    # Roster import: a preview changes nothing; only the import POST writes.
+    "dashboard:roster": Expect(get=COORDINATOR, post=COORDINATOR),
+    "dashboard:roster_preview": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("roster_upload")),
+    "dashboard:roster_import": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("roster_upload")),
+    "dashboard:invitations": Expect(get=COORDINATOR, post=NOBODY),
+    # The invited member's one-time link: public (the token is the credential); a wrong one is 410.
+    "invitation": Expect(get=EVERYONE, post=EVERYONE, ids=lambda w: {"token": "not-a-token"}),
     "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),
     # The JSON API (mentorbridge/api): the caller's own lists for members, the victims' objects
     # for nobody (404), coordinator resources for coordinators; the schema and docs for everyone.

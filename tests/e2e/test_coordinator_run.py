@@ -66,8 +66,13 @@ def test_coordinator_batch_match_swap_publish(live_server, page, shots, coordina
     else:  # a swap that would break eligibility is refused with a clear message
         assert "not eligible" in message or "Pairs swapped" in message
 
-    page.get_by_role("button", name=re.compile("^Publish")).click()
+    page.get_by_role("link", name="Publish…").click()
+    page.wait_for_load_state()
+    shots("publish-confirmation")
+    assert page.get_by_text(re.compile(r"send \d+ emails?")).first.is_visible()
+    assert not Mentorship.objects.filter(source="match_run").exists()  # nothing happened yet
+    page.get_by_role("button", name=re.compile("^Publish: create")).click()
     page.wait_for_load_state()
     shots("published")
-    assert page.get_by_text(re.compile("Published: \\d+ mentorships created")).is_visible()
+    assert page.get_by_text(re.compile("Published: \\d+ mentorships? created")).is_visible()
     assert Mentorship.objects.filter(source="match_run").exists()

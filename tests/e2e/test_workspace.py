@@ -11,10 +11,9 @@ import pytest
 from django.utils import timezone
 
 from mentorbridge.mentorships.models import Meeting, Mentorship
-from mentorbridge.mentorships.services import mentorship_close
 
 from ..conftest import stage
-from ..factories import PASSWORD, MemberFactory, make_mentorship
+from ..factories import PASSWORD, MemberFactory, complete_mentorship, make_mentorship
 from .conftest import log_in, log_out
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -97,7 +96,7 @@ def test_the_pair_works_together_and_the_mentor_gets_a_certificate(
     shots("meeting-logged")
     assert page.get_by_text(re.compile("Held: 50 minutes")).is_visible()
 
-    mentorship_close(mentorship=Mentorship.objects.get(), by=None, completed=True)
+    complete_mentorship(Mentorship.objects.get())
     page.goto(f"{live_server.url}/mentorships/record/")
     shots("record")
     with page.expect_download() as download:

@@ -132,7 +132,7 @@ def test_swap_lock_remove_then_publish(
 
 
 def test_publish_skips_anyone_matched_meanwhile(cycle: Cycle, coordinator: Member) -> None:
-    from mentorbridge.matching.services import mentorship_start
+    from mentorbridge.mentorships.services import mentorship_start
 
     run = start(cycle, coordinator)
     proposal = (
@@ -307,3 +307,61 @@ def test_a_run_counts_pairs_who_would_rather_be_together(
     body = client_for(coordinator).get(f"/matching/runs/{total.pk}/").content.decode()
     assert "would both rather be together" in body
     assert start(cycle, coordinator, "stable").metrics["blocking_pairs"] == 0
+
+
+def _two_pairs_with_different_mentors(run: MatchRun) -> tuple[MatchProposal, MatchProposal]:
+    matched = list(run.proposals.exclude(mentor_enrollment=None).order_by("pk"))
+    first = matched[0]
+    second = next(p for p in matched if p.mentor_enrollment_id != first.mentor_enrollment_id)
+    return first, second
+
+
+def test_a_swap_refuses_two_members_who_blocked_each_other(
+    cycle: Cycle, coordinator: Member
+) -> None:
+    from mentorbridge.members.models import Block
+
+    run = start(cycle, coordinator)
+    first, second = _two_pairs_with_different_mentors(run)
+    # Blocked after the run: the swap must still refuse it.
+    Block.objects.create(
+        blocker=second.mentor_enrollment.member, blocked=first.mentee_enrollment.member
+    )
+    with pytest.raises(runs.MatchRunError, match="may not be paired"):
+        runs.proposal_swap(run=run, first=first, second=second)
+    first.refresh_from_db()
+    assert not first.edited
+
+
+def test_publish_honours_a_block_filed_after_the_run(cycle: Cycle, coordinator: Member) -> None:
+    from mentorbridge.members.models import Block
+
+    run = start(cycle, coordinator)
+    proposal = run.proposals.exclude(mentor_enrollment=None).first()
+    assert proposal is not None and proposal.mentor_enrollment is not None
+    Block.objects.create(
+        blocker=proposal.mentee_enrollment.member, blocked=proposal.mentor_enrollment.member
+    )
+    report = runs.match_run_publish(run=run, by=coordinator.user)
+    assert not Mentorship.objects.filter(
+        mentee=proposal.mentee_enrollment.member, mentor=proposal.mentor_enrollment.member
+    ).exists()
+    assert any("blocked" in row["reason"] for row in report["skipped"])
+
+
+def test_a_swap_is_rescored_from_the_runs_snapshot(cycle: Cycle, coordinator: Member) -> None:
+    run = start(cycle, coordinator)
+    first, second = _two_pairs_with_different_mentors(run)
+    before = {p.pk: (p.score, p.reasons) for p in (first, second)}
+    # Profiles change after the run; the run's own figures must not.
+    for mentor in Enrollment.objects.filter(cycle=cycle, role="mentor"):
+        mentor.member.interests.clear()
+        mentor.member.bio = "Entirely different words now"
+        mentor.member.save()
+    runs.proposal_swap(run=run, first=first, second=second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    runs.proposal_swap(run=run, first=first, second=second)  # and back
+    for proposal in (first, second):
+        proposal.refresh_from_db()
+        assert (proposal.score, proposal.reasons) == before[proposal.pk]

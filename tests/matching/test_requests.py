@@ -18,6 +18,7 @@ from mentorbridge.matching import services
 from mentorbridge.matching.models import MentorshipRequest
 from mentorbridge.members.models import Member
 from mentorbridge.mentorships.models import Mentorship
+from mentorbridge.mentorships.services import mentorship_start
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from ..conftest import client_for, stage
@@ -156,7 +157,7 @@ def test_bad_requests_change_nothing(
     elif setup == "empty_message":
         text = "   "
     elif setup == "already_matched":
-        services.mentorship_start(
+        mentorship_start(
             mentee_enrollment=mentee, mentor_enrollment=other_mentor(cycle), source="request"
         )
     elif setup == "batch_only":
@@ -212,9 +213,7 @@ def test_a_mentor_at_capacity_cannot_accept(mentee: Enrollment, cycle: Cycle) ->
     mentor = other_mentor(cycle, capacity=1)
     request = send(mentee, mentor)
     other_mentee = enroll(MemberFactory(stage=stage("ms4")), cycle, "mentee")
-    services.mentorship_start(
-        mentee_enrollment=other_mentee, mentor_enrollment=mentor, source="request"
-    )
+    mentorship_start(mentee_enrollment=other_mentee, mentor_enrollment=mentor, source="request")
     with pytest.raises(services.RequestError, match="no capacity left"):
         services.request_accept(request=request, by=mentor.member)
     request.refresh_from_db()

@@ -163,6 +163,13 @@ def test_term_end_closes_completes_and_frees_the_seat(
     after = dt.datetime.combine(
         mentorship.cycle.term_end + dt.timedelta(days=1), dt.time(9), tzinfo=dt.UTC
     )
+    # Completed because a meeting was held (tests/mentorships/test_completion.py has the rule).
+    mentorship.meetings.create(
+        proposed_by=mentorship.mentee,
+        starts_at=mentorship.started_at,
+        status="held",
+        minutes_held=30,
+    )
     assert run(after, django_capture_on_commit_callbacks).closed == 1
     assert run(after, django_capture_on_commit_callbacks).closed == 0
     mentorship.refresh_from_db()

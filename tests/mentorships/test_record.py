@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorbridge.members.models import Member
-from mentorbridge.mentorships import services
-from mentorbridge.mentorships.models import Meeting, PodVisibility
+from mentorbridge.members.models import Member, PodVisibility
+from mentorbridge.mentorships.models import Meeting
 
 from ..conftest import client_for, stage
-from ..factories import MemberFactory, make_cycle, make_mentorship
+from ..factories import MemberFactory, complete_mentorship, make_cycle, make_mentorship
 
 
 def test_the_certificate_lists_completed_mentorships(student: Member, resident: Member) -> None:
@@ -24,7 +23,7 @@ def test_the_certificate_lists_completed_mentorships(student: Member, resident: 
         status="held",
         minutes_held=90,
     )
-    services.mentorship_close(mentorship=mentorship, by=None, completed=True)
+    complete_mentorship(mentorship)
     record = client.get("/mentorships/record/").content.decode()
     assert "1.5" in record and "Completed" in record
     pdf = client.get("/mentorships/record/certificate.pdf")
@@ -83,7 +82,7 @@ def test_coordinators_issue_a_cycles_certificates_once_and_download_them_all(
     response = client.post(issue, follow=True)
     assert "No mentor has a completed mentorship" in response.content.decode()
 
-    services.mentorship_close(mentorship=done, by=None, completed=True)
+    complete_mentorship(done)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(issue, follow=True)
     assert "1 mentor told now" in response.content.decode()

@@ -8,12 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Block, Member
 from mentorbridge.mentorships.models import (
     Agreement,
     AtRisk,
     AuditEntry,
-    Block,
     Goal,
     Meeting,
     Mentorship,
@@ -253,7 +252,7 @@ def test_a_50_mb_message_gets_a_clear_400(mentorship: Mentorship, student: Membe
 def test_goals_with_milestones_and_the_application_calendar(
     mentorship: Mentorship, student: Member
 ) -> None:
-    from mentorbridge.mentorships.models import CalendarDate
+    from mentorbridge.programs.models import CalendarDate
 
     CalendarDate.objects.create(cycle=mentorship.cycle, key="match_day", date=dt.date(2027, 3, 19))
     client = client_for(student)
@@ -269,7 +268,8 @@ def test_goals_with_milestones_and_the_application_calendar(
     button = "Add the residency application calendar"
     assert button in client.get(mentorship.get_absolute_url()).content.decode()
     client.post(url(mentorship, "goals/"), {"template": "1"})
-    assert Goal.objects.filter(calendar_key="match_day", due_date=dt.date(2027, 3, 19)).exists()
+    # Sam is an MS2: the cycle's dates are the MS3s', so Sam's own Match Day is a year later.
+    assert Goal.objects.filter(calendar_key="match_day", due_date=dt.date(2028, 3, 19)).exists()
     assert Goal.objects.filter(mentorship=mentorship).count() == 9
     # Once its goals are all there, the button goes.
     assert button not in client.get(mentorship.get_absolute_url()).content.decode()
