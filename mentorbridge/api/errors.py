@@ -17,22 +17,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from mentorbridge.matching.rankings import RankingError
-from mentorbridge.matching.runs import MatchRunError
-from mentorbridge.matching.services import RequestError
-from mentorbridge.mentorships.services import WorkspaceError
-from mentorbridge.programs.services import EnrollmentError
+from mentorbridge.core.refusals import Refusal
 
 log = logging.getLogger(__name__)
 
 # The services' "a member can read this; nothing was changed" exceptions.
-REFUSALS: tuple[type[Exception], ...] = (
-    RequestError,
-    EnrollmentError,
-    RankingError,
-    MatchRunError,
-    WorkspaceError,
-)
+REFUSALS: tuple[type[Exception], ...] = (Refusal,)
 
 CODES = {
     400: "bad_request",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from mentorbridge.core import clock
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import is_coordinator
 
 from .models import AccessToken, Scope
@@ -22,7 +23,7 @@ TOKEN_PREFIX = "mbt_"  # noqa: S105 (a marker that makes leaked tokens easy to s
 LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
-class TokenError(Exception):
+class TokenError(Refusal):
     """A refusal a member can read; nothing was changed."""
 
 

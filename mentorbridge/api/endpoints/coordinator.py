@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
+from mentorbridge.dashboard.selectors import get_cycle_for_coordinator
 from mentorbridge.matching import runs
 from mentorbridge.matching.forms import MatchRunForm
 from mentorbridge.matching.models import MatchProposal, MatchRun
@@ -32,12 +33,9 @@ from .members import ERRORS, WRITE_ERRORS
 router = Router(tags=["coordinators"])
 
 
-def _cycle(pk: int) -> Cycle:
+def _cycle(request: HttpRequest, pk: int) -> Cycle:
     # Coordinators see every cycle, drafts too (as on their pages).
-    cycle = Cycle.objects.select_related("program").filter(pk=pk).first()
-    if cycle is None:
-        raise Http404("No such cycle.")
-    return cycle
+    return get_cycle_for_coordinator(caller(request).user, pk)
 
 
 def _run(pk: int) -> MatchRun:
@@ -90,7 +88,7 @@ def cycle_enrollments(
     cursor: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=100),
 ) -> Any:
-    cycle = _cycle(cycle_id)
+    cycle = _cycle(request, cycle_id)
     qs = (
         Enrollment.objects.filter(cycle=cycle)
         .select_related("cycle__program", "member__user", "member__stage", "member__institution")
@@ -134,7 +132,7 @@ def match_runs(
     cursor: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=100),
 ) -> Any:
-    qs = MatchRun.objects.filter(cycle=_cycle(cycle_id))
+    qs = MatchRun.objects.filter(cycle=_cycle(request, cycle_id))
     if status:
         qs = qs.filter(status=status)
     rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
@@ -148,7 +146,7 @@ def match_runs(
     summary="Start a match run (it runs in the background: poll its status)",
 )
 def match_run_start(request: HttpRequest, cycle_id: int, payload: MatchRunIn) -> Any:
-    cycle = _cycle(cycle_id)
+    cycle = _cycle(request, cycle_id)
     weights = cycle.program.effective_weights()
     unknown = sorted(set(payload.weights) - set(weights))
     if unknown:
