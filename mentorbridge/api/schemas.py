@@ -328,3 +328,66 @@ class ProposalOut(Schema):
 class PublishOut(Schema):
     created: int
     skipped: list[dict[str, str]]
+
+
+EventName = Literal[
+    "mentorship.started",
+    "mentorship.closed",
+    "request.answered",
+    "match_run.published",
+    "member.imported",
+]
+
+
+class WebhookIn(In):
+    url: str = Field(..., max_length=500, description="An http(s) URL that accepts POSTs.")
+    events: list[EventName] = Field(..., min_length=1, max_length=5)
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    is_active: bool
+    created_at: dt.datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(..., description="Shown once: check each delivery's signature with it.")
+
+
+class DeliveryOut(Schema):
+    id: int
+    event_id: str
+    event: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str
+    next_attempt_at: dt.datetime
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+
+
+Cell = bool | int | float | str | None
+
+
+class TableOut(Schema):
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    note: str
+
+
+class FiguresOut(Schema):
+    cycle: int
+    headline: dict[str, Cell]
+    tables: list[TableOut]
+
+
+class ExportOut(Schema):
+    what: str
+    cycle: int
+    headers: list[str]
+    rows: list[list[Cell]]

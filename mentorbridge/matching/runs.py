@@ -17,7 +17,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import F
 
-from mentorbridge.core import clock, sealed
+from mentorbridge.core import clock, events, sealed
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block
 from mentorbridge.mentorships.models import Mentorship
@@ -620,4 +620,13 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
             )
     report = {"created": len(created), "skipped": skipped}
     MatchRun.objects.filter(pk=run.pk).update(publish_report=report)
+    events.emit(
+        events.MATCH_RUN_PUBLISHED,
+        {
+            "match_run": run.pk,
+            "cycle": run.cycle_id,
+            "created": len(created),
+            "skipped": len(skipped),
+        },
+    )
     return report

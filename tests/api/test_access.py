@@ -175,6 +175,16 @@ CASES: list[Case] = [
         lambda w: {"objective": "total"},
         {**COORD, "coordinator": 202},
     ),
+    ("figures", "get", lambda w: f"/coordinator/cycles/{w.cycle.pk}/figures", None, COORD),
+    ("export", "get", lambda w: f"/coordinator/cycles/{w.cycle.pk}/exports/pairs", None, COORD),
+    ("webhooks", "get", lambda w: "/coordinator/webhooks", None, COORD),
+    (
+        "add webhook",
+        "post",
+        lambda w: "/coordinator/webhooks",
+        lambda w: {"url": "https://crm.example.org/hook", "events": ["mentorship.closed"]},
+        {**COORD, "coordinator": 201},
+    ),
     ("run", "get", lambda w: f"/coordinator/match-runs/{_run(w)}", None, COORD),
     ("proposals", "get", lambda w: f"/coordinator/match-runs/{_run(w)}/proposals", None, COORD),
     (

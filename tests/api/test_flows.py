@@ -125,3 +125,16 @@ def test_a_coordinator_runs_previews_and_publishes_a_match(
     ]
     found = api.get("/coordinator/members", q="sam").json()["items"]
     assert [m["email"] for m in found] == ["sam@example.org"]
+
+
+def test_a_coordinator_reads_the_dashboard_figures_and_exports(world: World) -> None:
+    from mentorbridge.dashboard.models import DataExport
+
+    api = api_for(world.coordinator)
+    figures = api.get(f"/coordinator/cycles/{world.cycle.pk}/figures").json()
+    assert figures["cycle"] == world.cycle.pk and figures["tables"]
+    exported = api.get(f"/coordinator/cycles/{world.cycle.pk}/exports/enrollments").json()
+    emails = {row[3] for row in exported["rows"]}
+    assert emails == {"sam@example.org", "rita@example.org"}
+    assert DataExport.objects.filter(what="enrollments", format="json", rows=2).exists()
+    assert api.get(f"/coordinator/cycles/{world.cycle.pk}/exports/secrets").status_code == 422

@@ -232,6 +232,24 @@ EXPECTATIONS: dict[str, Expect] = {
         f"api:{name}": Expect(get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"run_id": w.run.pk})
         for name in ("match_run", "match_run_proposals", "match_run_publish")
     },
+    "api:cycle_figures": Expect(
+        get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_id": w.cycle.pk}
+    ),
+    # An export is recorded in the audit (dashboard.DataExport): a GET that writes, by design.
+    "api:cycle_export": Expect(
+        get=COORDINATOR,
+        post=COORDINATOR,
+        ids=lambda w: {"cycle_id": w.cycle.pk, "what": "pairs"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "api:webhooks_list": Expect(get=COORDINATOR, post=COORDINATOR),
+    "api:webhook_create": Expect(get=COORDINATOR, post=COORDINATOR),
+    **{
+        f"api:{name}": Expect(
+            get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"webhook_id": 2**31 - 1}
+        )
+        for name in ("webhook_delete", "webhook_deliveries")
+    },
     # The account page for personal access tokens: each member's own.
     "api_tokens": Expect(
         get=MEMBERS | {"coordinator_no_totp"}, post=MEMBERS | {"coordinator_no_totp"}

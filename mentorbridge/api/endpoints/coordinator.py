@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
+from mentorbridge.dashboard import exports
+from mentorbridge.dashboard import figures as dashboard_figures
+from mentorbridge.dashboard import services as dashboard_services
 from mentorbridge.dashboard.selectors import get_cycle_for_coordinator
 from mentorbridge.matching import runs
 from mentorbridge.matching.forms import MatchRunForm
@@ -16,17 +22,25 @@ from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from .. import out
+from .. import webhooks as webhook_services
 from ..auth import COORDINATE, caller
 from ..bridge import validated
 from ..errors import ApiError
+from ..models import Webhook, WebhookDelivery
 from ..pagination import DEFAULT_LIMIT, Page, paginate
 from ..schemas import (
     CycleEnrollmentOut,
+    DeliveryOut,
+    ExportOut,
+    FiguresOut,
     MatchRunIn,
     MatchRunOut,
     MemberOut,
     ProposalOut,
     PublishOut,
+    WebhookCreated,
+    WebhookIn,
+    WebhookOut,
 )
 from .members import ERRORS, WRITE_ERRORS
 
@@ -251,3 +265,148 @@ def match_run_publish(request: HttpRequest, run_id: int) -> Any:
         "created": int(report["created"]),
         "skipped": [{k: str(v) for k, v in s.items()} for s in report["skipped"]],
     }
+
+
+def _webhook_out(hook: Webhook) -> dict[str, Any]:
+    return {
+        "id": hook.pk,
+        "url": hook.url,
+        "events": hook.events,
+        "is_active": hook.is_active,
+        "created_at": hook.created_at,
+    }
+
+
+def _webhook(pk: int) -> Webhook:
+    # Webhooks belong to the Task Force as a whole: any coordinator manages any of them.
+    hook = Webhook.objects.filter(pk=pk).first()
+    if hook is None:
+        raise Http404("No such webhook.")
+    return hook
+
+
+@router.get("/webhooks", response={200: Page[WebhookOut], **ERRORS}, auth=COORDINATE)
+def webhooks_list(
+    request: HttpRequest, cursor: str | None = None, limit: int = Query(DEFAULT_LIMIT, ge=1, le=100)
+) -> Any:
+    rows, next_cursor = paginate(Webhook.objects.all(), cursor=cursor, limit=limit)
+    return {"items": [_webhook_out(h) for h in rows], "next_cursor": next_cursor}
+
+
+@router.post(
+    "/webhooks",
+    response={201: WebhookCreated, **WRITE_ERRORS},
+    auth=COORDINATE,
+    summary="Register a URL for events (the signing secret is shown once)",
+)
+def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
+    try:
+        URLValidator(schemes=["http", "https"])(payload.url)
+    except ValidationError:
+        raise ApiError(
+            422, "Enter an http or https URL.", "invalid", errors={"url": ["Not a URL."]}
+        ) from None
+    hook = webhook_services.webhook_create(
+        by=caller(request).user, url=payload.url, events=list(payload.events)
+    )
+    return 201, {**_webhook_out(hook), "secret": hook.secret}
+
+
+@router.post(
+    "/webhooks/{webhook_id}/delete",
+    response={200: WebhookOut, **WRITE_ERRORS},
+    auth=COORDINATE,
+    summary="Stop a webhook (its delivery history is kept)",
+)
+def webhook_delete(request: HttpRequest, webhook_id: int) -> Any:
+    hook = _webhook(webhook_id)
+    Webhook.objects.filter(pk=hook.pk).update(is_active=False)
+    hook.refresh_from_db()
+    return _webhook_out(hook)
+
+
+@router.get(
+    "/webhooks/{webhook_id}/deliveries",
+    response={200: Page[DeliveryOut], **ERRORS},
+    auth=COORDINATE,
+    summary="Deliveries with their attempts and the receiver's answer",
+)
+def webhook_deliveries(
+    request: HttpRequest,
+    webhook_id: int,
+    status: str | None = Query(None, pattern="^(pending|delivered|failed)$"),
+    cursor: str | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=100),
+) -> Any:
+    qs = WebhookDelivery.objects.filter(webhook=_webhook(webhook_id))
+    if status:
+        qs = qs.filter(status=status)
+    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
+    items = [
+        {
+            "id": d.pk,
+            "event_id": str(d.event_id),
+            "event": d.event,
+            "status": d.status,
+            "attempts": d.attempts,
+            "last_status_code": d.last_status_code,
+            "last_error": d.last_error,
+            "next_attempt_at": d.next_attempt_at,
+            "created_at": d.created_at,
+            "delivered_at": d.delivered_at,
+        }
+        for d in rows
+    ]
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get(
+    "/cycles/{cycle_id}/figures",
+    response={200: FiguresOut, **ERRORS},
+    auth=COORDINATE,
+    summary="The program dashboard's figures for a cycle (small groups suppressed, as on the page)",
+)
+def cycle_figures(request: HttpRequest, cycle_id: int) -> Any:
+    figures = dashboard_figures.cycle_figures(_cycle(request, cycle_id))
+    return {
+        "cycle": figures.cycle.pk,
+        "headline": figures.headline,
+        "tables": [
+            {
+                "slug": t.slug,
+                "title": t.title,
+                "headers": t.headers,
+                "rows": t.rows,
+                "note": t.note,
+            }
+            for t in figures.tables.values()
+        ],
+    }
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+EXPORTS = {
+    "enrollments": (exports.ENROLLMENT_HEADERS, exports.enrollment_rows),
+    "pairs": (exports.PAIR_HEADERS, exports.pair_rows),
+}
+
+
+@router.get(
+    "/cycles/{cycle_id}/exports/{what}",
+    response={200: ExportOut, **ERRORS},
+    auth=COORDINATE,
+    summary="A cycle's enrollments or pairs, as the dashboard's exports (recorded in the audit)",
+)
+def cycle_export(request: HttpRequest, cycle_id: int, what: Literal["enrollments", "pairs"]) -> Any:
+    cycle = _cycle(request, cycle_id)
+    headers, rows_for = EXPORTS[what]
+    rows = [[_cell(value) for value in row] for row in rows_for(cycle)]
+    dashboard_services.export_record(
+        user=caller(request).user, what=what, fmt="json", cycle=cycle, rows=len(rows)
+    )
+    return {"what": what, "cycle": cycle.pk, "headers": list(headers), "rows": rows}
