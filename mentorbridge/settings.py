@@ -84,8 +84,10 @@ INSTALLED_APPS = [
     "mentorbridge.programs",
     "mentorbridge.matching",
     "mentorbridge.mentorships",
+    "mentorbridge.outcomes",
     "mentorbridge.dashboard",
     "mentorbridge.api",
+    "mentorbridge.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentorbridge.core import views as core_views
-from mentorbridge.dashboard import roster_views
+from mentorbridge.dashboard import privacy_views, roster_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +18,9 @@ urlpatterns = [
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
     path("dashboard/", include("mentorbridge.dashboard.urls")),
+    path("outcomes/", include("mentorbridge.outcomes.urls")),
+    path("my-data/", privacy_views.my_data, name="data"),
+    path("my-data/download.json", privacy_views.my_data_download, name="data_download"),
     path("invitation/<str:token>/", roster_views.invitation_accept, name="invitation"),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from mentorbridge.accounts.roles import sync_coordinator_group
-from mentorbridge.members.models import COORDINATORS_GROUP, Member, TrainingStage
+from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.members.models import Member, TrainingStage
 
 from .factories import MemberFactory, UserFactory
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from mentorbridge.members.models import is_coordinator
+from mentorbridge.core.permissions import is_coordinator
 
 # Paths a coordinator without TOTP may still reach: setting it up, logging out, assets, health.
 # The API answers such a session itself, with a JSON 403 (code "mfa_required").

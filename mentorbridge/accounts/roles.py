@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from mentorbridge.members.models import COORDINATORS_GROUP
+from mentorbridge.core.permissions import COORDINATORS_GROUP
 
 # app label -> actions coordinators get on every model of that app.
 COORDINATOR_PERMISSIONS: dict[str, tuple[str, ...]] = {

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from mentorbridge.members.models import is_coordinator
+from .permissions import is_coordinator
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from .tasks import send_email
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -30,8 +31,6 @@ def queue(
 
     Attachments are (filename, text content, MIME type): text keeps the task's arguments JSON.
     """
-    from .tasks import send_email
-
     recipients = [to] if isinstance(to, str) else list(to)
     subject, text, html = render(template, context)
     files = [list(a) for a in attachments or []]
@@ -40,18 +39,3 @@ def queue(
             to=recipients, subject=subject, text=text, html=html, attachments=files
         )
     )
-
-
-def deliver(
-    *, to: list[str], subject: str, text: str, html: str, attachments: list[list[str]] | None = None
-) -> int:
-    message = EmailMultiAlternatives(
-        subject=f"[MentorBridge] {subject}",
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
-    return message.send()

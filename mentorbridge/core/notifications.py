@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from mentorbridge.members.models import Member
-
 from . import emails
 from .models import Notification
+
+if TYPE_CHECKING:  # core sits below members: the type only, never the import
+    from mentorbridge.members.models import Member
 
 
 def notify(

@@ -9,7 +9,20 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from mentorbridge.members.models import is_coordinator
+COORDINATORS_GROUP = "Coordinators"
+
+
+def is_coordinator(user: object) -> bool:
+    """Task Force members: the Coordinators group, or staff."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    cached = getattr(user, "_is_coordinator", None)
+    if cached is None:
+        cached = user.groups.filter(name=COORDINATORS_GROUP).exists()  # type: ignore[attr-defined]
+        user._is_coordinator = cached  # type: ignore[attr-defined]
+    return bool(cached)
 
 
 def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

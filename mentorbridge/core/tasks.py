@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import emails
+from . import delivery
 
 
 @task()
 def send_email(
     *, to: list[str], subject: str, text: str, html: str, attachments: list[list[str]] | None = None
 ) -> int:
-    return emails.deliver(to=to, subject=subject, text=text, html=html, attachments=attachments)
+    return delivery.deliver(to=to, subject=subject, text=text, html=html, attachments=attachments)

@@ -2,12 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-
-from mentorbridge.members.selectors import member_for_user
 
 from . import clock
 from .models import Notification
@@ -80,11 +79,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
+def _mine(request: HttpRequest) -> QuerySet[Notification]:
+    """The signed-in member's notifications: the only way a view reaches one."""
+    return Notification.objects.filter(member__user_id=int(request.user.pk or 0))
+
+
 @require_GET
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    items = list(Notification.objects.filter(member=member)[:100])
+    items = list(_mine(request)[:100])
     return render(request, "core/notifications.html", {"items": items})
 
 
@@ -92,13 +95,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark all as read, or one (then follow its link)."""
-    member = member_for_user(request.user)
-    qs = Notification.objects.filter(member=member, read_at__isnull=True)
+    mine = _mine(request)
+    qs = mine.filter(read_at__isnull=True)
     pk = request.POST.get("pk", "")
     if pk:
-        notification = Notification.objects.filter(
-            member=member, pk=pk if pk.isdigit() else 0
-        ).first()
+        notification = mine.filter(pk=pk if pk.isdigit() else 0).first()
         if notification is None:
             raise Http404("No such notification.")
         qs.filter(pk=notification.pk).update(read_at=clock.now())

@@ -194,3 +194,45 @@ def pair_rows(cycle: Cycle) -> Iterable[Row]:
             messages.get(m.pk, 0),
             m.last_activity_at,
         ]
+
+
+OUTCOME_HEADERS = [
+    "Member id",
+    "Role in this cycle",
+    "Year",
+    "Residency match",
+    "Program",
+    "Publications with mentor",
+    "Presentations with mentor",
+    "Away rotations",
+    "Awards",
+    "Leadership roles",
+]
+
+
+def outcome_rows(cycle: Cycle) -> Iterable[Row]:
+    """Consented outcomes of the cycle's mentees and mentors, by member id only: members agreed
+    to aggregate use, so the export names nobody."""
+    from mentorbridge.outcomes.models import Outcome
+
+    roles = dict(
+        Enrollment.objects.filter(cycle=cycle, status=Enrollment.Status.ACTIVE)
+        .order_by("role")
+        .values_list("member_id", "role")
+    )
+    outcomes = Outcome.objects.filter(member_id__in=list(roles), consent=True).order_by(
+        "member_id", "year"
+    )
+    for o in outcomes.iterator(chunk_size=2000):
+        yield [
+            o.member_id,
+            roles.get(o.member_id, ""),
+            o.year,
+            o.get_match_display() if o.match else "",
+            o.matched_program,
+            o.publications,
+            o.presentations,
+            o.away_rotations,
+            o.awards,
+            o.leadership_roles,
+        ]

@@ -34,6 +34,7 @@ from mentorbridge.core import clock
 from mentorbridge.matching.models import MatchProposal, MentorshipRequest
 from mentorbridge.members.models import Member, PrivateIdentity
 from mentorbridge.mentorships.models import AtRisk, CheckIn, Meeting, Mentorship, Message
+from mentorbridge.outcomes.models import Outcome
 from mentorbridge.programs.models import Cycle, Enrollment, Preference
 
 # Groups smaller than this are not shown, so nobody in a small group can be re-identified.
@@ -117,6 +118,7 @@ def cycle_figures(cycle: Cycle, *, now: dt.datetime | None = None) -> CycleFigur
     _load(figures)
     _breakdowns(figures)
     _concordance(figures)
+    _outcomes(figures)
     _comparison(figures)
     return figures
 
@@ -570,6 +572,67 @@ def _concordance(figures: CycleFigures) -> None:
             ["Preference", "Pairs where the mentee asked", "Met", "% met"],
             rows,
             note=f"Aggregate only; counts under {MIN_CELL} are hidden.",
+        )
+    )
+
+
+MEETING_BUCKETS = [("No meeting held", 0, 0), ("1–2 meetings", 1, 2), ("3–5 meetings", 3, 5)]
+
+
+def _outcomes(figures: CycleFigures) -> None:
+    """Mentees' consented outcomes by how many meetings their pair held (the cohort's dose)."""
+    held = (
+        Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    consented = Outcome.objects.filter(member=OuterRef("mentee"), consent=True)
+    ct = [Outcome.Match.INTEGRATED, Outcome.Match.TRADITIONAL]
+    bucket = Case(
+        *(
+            When(held__gte=low, held__lte=high, then=Value(label))
+            for label, low, high in MEETING_BUCKETS
+        ),
+        default=Value("6 or more meetings"),
+    )
+    counts = {
+        label: (reported, matched)
+        for label, reported, matched in Mentorship.objects.filter(cycle=figures.cycle)
+        .annotate(
+            held=Coalesce(Subquery(held), Value(0)),
+            reported=Exists(consented),
+            matched_ct=Exists(consented.filter(match__in=ct)),
+        )
+        .annotate(bucket=bucket)
+        .values_list("bucket")
+        .annotate(
+            reported_n=Count("pk", filter=Q(reported=True)),
+            ct_n=Count("pk", filter=Q(matched_ct=True)),
+        )
+        .values_list("bucket", "reported_n", "ct_n")
+    }
+    labels = [label for label, _, _ in MEETING_BUCKETS] + ["6 or more meetings"]
+    rows = _group_rows([(label, *counts.get(label, (0, 0))) for label in labels])
+    reported = sum(r for r, _ in counts.values())
+    matched = sum(m for _, m in counts.values())
+    rows += _group_rows([("All mentees with outcomes", reported, matched)])
+    figures.add(
+        Table(
+            "outcomes",
+            "Mentees who matched into CT surgery, by meetings held",
+            [
+                "Meetings held",
+                "Mentees who reported outcomes",
+                "Matched into CT surgery",
+                "Share (%)",
+            ],
+            rows,
+            note=(
+                "Only outcomes members agreed to share in aggregate; "
+                f"groups and counts under {MIN_CELL} are hidden."
+            ),
         )
     )
 

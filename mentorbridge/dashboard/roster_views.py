@@ -13,8 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.accounts.models import User
-from mentorbridge.core.permissions import coordinator_required
-from mentorbridge.members.models import is_coordinator
+from mentorbridge.core.permissions import coordinator_required, is_coordinator
 
 from . import invitations, roster
 from .forms import MappingForm, RosterUploadForm, SetPasswordForm

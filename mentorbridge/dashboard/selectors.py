@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from mentorbridge.members.models import is_coordinator
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.programs.models import Cycle
 
 

@@ -130,6 +130,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 EXPORTS = {
     "enrollments": (exports.ENROLLMENT_HEADERS, exports.enrollment_rows),
     "pairs": (exports.PAIR_HEADERS, exports.pair_rows),
+    "outcomes": (exports.OUTCOME_HEADERS, exports.outcome_rows),
 }
 
 

@@ -81,6 +81,7 @@ class MatchRun(models.Model):
         READY = "ready", "Ready for review"
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
+        SUPERSEDED = "superseded", "Superseded (another run of the cycle was published)"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="match_runs")
     created_by = models.ForeignKey(
@@ -104,6 +105,9 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at", "pk"]

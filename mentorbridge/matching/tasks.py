@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from . import services
+from .runs.execute import match_run_execute
 
 
 @task()
@@ -14,6 +15,4 @@ def expire_requests() -> int:
 
 @task()
 def execute_match_run(run_id: int) -> str:
-    from .runs import match_run_execute
-
     return match_run_execute(run_id=run_id).status

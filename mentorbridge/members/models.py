@@ -15,6 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorbridge.core.permissions import is_coordinator
+
 
 @cache
 def time_zone_names() -> tuple[str, ...]:
@@ -364,22 +366,6 @@ class PodVisibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {'visible' if self.visible else 'hidden'} in pods"
-
-
-COORDINATORS_GROUP = "Coordinators"
-
-
-def is_coordinator(user: object) -> bool:
-    """Task Force members: the Coordinators group, or staff."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
-        return True
-    cached = getattr(user, "_is_coordinator", None)
-    if cached is None:
-        cached = user.groups.filter(name=COORDINATORS_GROUP).exists()  # type: ignore[attr-defined]
-        user._is_coordinator = cached  # type: ignore[attr-defined]
-    return bool(cached)
 
 
 # Stage kinds that may mentor somewhere, and the rung of the ladder each kind sits on. A self-declared

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from mentorbridge.members.models import Member, is_coordinator
+from mentorbridge.core.permissions import is_coordinator
+from mentorbridge.members.models import Member
 
 from .models import AuditEntry, CheckIn, Meeting, Mentorship
 

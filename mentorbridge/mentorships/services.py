@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from mentorbridge.core import clock, events
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.permissions import COORDINATORS_GROUP
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.members.models import COORDINATORS_GROUP, Block, Member, Topic
+from mentorbridge.members.models import Block, Member, Topic
 from mentorbridge.programs.calendar import calendar_for_student
 from mentorbridge.programs.models import CalendarDate, Enrollment
 

@@ -275,7 +275,7 @@ def coordinator_no_totp(db: None) -> Member:
     from django.contrib.auth.models import Group
 
     from mentorbridge.accounts.roles import sync_coordinator_group
-    from mentorbridge.members.models import COORDINATORS_GROUP
+    from mentorbridge.core.permissions import COORDINATORS_GROUP
 
     member = MemberFactory(full_name="Nora NoTotp", stage=None, user__email="nora@example.org")
     sync_coordinator_group()

@@ -172,6 +172,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "dashboard:roster_preview": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("roster_upload")),
     "dashboard:roster_import": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("roster_upload")),
     "dashboard:invitations": Expect(get=COORDINATOR, post=NOBODY),
+    # Each member's own outcomes and own data (download audited; deletion needs the password).
+    "outcomes:mine": Expect(get=MEMBERS, post=MEMBERS),
+    "data": Expect(get=MEMBERS, post=MEMBERS),
+    "data_download": Expect(
+        get=MEMBERS, post=NOBODY, get_writes=frozenset({"dashboard.DataExport"})
+    ),
     # The invited member's one-time link: public (the token is the credential); a wrong one is 410.
     "invitation": Expect(get=EVERYONE, post=EVERYONE, ids=lambda w: {"token": "not-a-token"}),
     "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),

@@ -365,3 +365,53 @@ def test_a_swap_is_rescored_from_the_runs_snapshot(cycle: Cycle, coordinator: Me
     for proposal in (first, second):
         proposal.refresh_from_db()
         assert (proposal.score, proposal.reasons) == before[proposal.pk]
+
+
+def test_publishing_a_run_supersedes_the_cycles_other_runs(
+    cycle: Cycle, coordinator: Member
+) -> None:
+    stale = start(cycle, coordinator)
+    published = start(cycle, coordinator)
+    queued = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="total")
+    removed = published.proposals.exclude(mentor_enrollment=None).first()
+    assert removed is not None
+    pair = (removed.mentee_enrollment.member, removed.mentor_enrollment.member)
+    runs.proposal_remove(run=published, proposal=removed)
+    runs.match_run_publish(run=published, by=coordinator.user)
+    stale.refresh_from_db()
+    assert stale.status == "superseded" and stale.superseded_by_id == published.pk
+    with pytest.raises(runs.MatchRunError, match="superseded"):
+        runs.match_run_publish(run=stale, by=coordinator.user)
+    with pytest.raises(runs.MatchRunError, match="superseded"):
+        runs.match_run_rerun(run=stale, by=coordinator.user)
+    # The coordinator's removal holds: no run can create that pair now.
+    assert not Mentorship.objects.filter(mentee=pair[0], mentor=pair[1]).exists()
+    # A run still queued at publication stays superseded when its worker gets to it.
+    assert runs.match_run_execute(run_id=queued.pk).status == "superseded"
+    assert not queued.proposals.exists()
+    page = client_for(coordinator).get(f"/matching/runs/{stale.pk}/").content.decode()
+    assert "Superseded" in page and "Publish: create" not in page
+    # A run started after the publication matches late enrollments as before.
+    assert start(cycle, coordinator).status == "ready"
+
+
+def test_every_figure_of_the_preview_follows_the_coordinators_edits(
+    cycle: Cycle, coordinator: Member
+) -> None:
+    run = start(cycle, coordinator)
+    before = run.metrics
+    removed = run.proposals.exclude(mentor_enrollment=None).first()
+    assert removed is not None
+    runs.proposal_remove(run=run, proposal=removed)
+    run.refresh_from_db()
+    after = run.metrics
+    assert after["edited"] and after["matched"] == before["matched"] - 1
+    for name in ("institution", "stage"):
+        matched = {row["group"]: row["matched"] for row in after["breakdowns"][name]}
+        was = {row["group"]: row["matched"] for row in before["breakdowns"][name]}
+        assert sum(matched.values()) == sum(was.values()) - 1, name
+    assert sum(int(k) * v for k, v in after["mentor_load"].items()) == after["matched"]
+    assert after["mentors_unused"] >= before["mentors_unused"]
+    assert after["max_possible"] == before["max_possible"]
+    page = client_for(coordinator).get(f"/matching/runs/{run.pk}/").content.decode()
+    assert f"<strong>{after['matched']}</strong>" in page

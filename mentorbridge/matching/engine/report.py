@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,11 @@ def quality_report(
     mentee_prefs: Sequence[Sequence[int]] | None = None,
     mentor_prefs: Sequence[Sequence[int]] | None = None,
     groups: Sequence[str] | None = None,
+    breakdowns: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
+    """Figures of `assignment` (mentor index per mentee, -1 unmatched): pair scores are read from
+    `scores`, and `max_matchable` is the most mentees any assignment could match on its pairs.
+    `breakdowns` maps a name to one label per mentee: how many of each group were matched."""
     csr = sp.csr_matrix(scores)
     n, m = csr.shape
     assigned = np.asarray(assignment, dtype=np.int64)
@@ -75,7 +79,27 @@ def quality_report(
             }
             for label in sorted(set(labels.tolist()), key=str)
         }
+    if breakdowns is not None:
+        report["breakdowns"] = {
+            name: _breakdown(matched, labels) for name, labels in breakdowns.items()
+        }
     return report
+
+
+def _breakdown(matched: np.ndarray, labels: Sequence[str]) -> list[dict[str, Any]]:
+    values = np.asarray(labels, dtype=object)
+    rows = []
+    for label in sorted(set(values.tolist()), key=str):
+        mask = values == label
+        rows.append(
+            {
+                "group": str(label),
+                "mentees": int(mask.sum()),
+                "matched": int(matched[mask].sum()),
+                "share": round(float(matched[mask].mean()), 3),
+            }
+        )
+    return rows
 
 
 def pair_scores_for(

@@ -8,10 +8,10 @@ import random
 from django.db import transaction
 
 from mentorbridge.core import clock
-from mentorbridge.members.demo import DEMO_DOMAIN
 from mentorbridge.members.models import Institution, Member
+from mentorbridge.programs.models import Cycle, Enrollment, Program
 
-from .models import Cycle, Enrollment, Program
+from .people import DEMO_DOMAIN
 
 # (program slug, role, stage kinds, share of eligible demo members who enroll)
 PLAN = [

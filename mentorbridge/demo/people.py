@@ -16,10 +16,8 @@ from django.db import transaction
 from faker import Faker
 
 from mentorbridge.accounts.models import User
-
-from .demo_institutions import INSTITUTIONS, REGION_TIME_ZONES
-from .models import (
-    COORDINATORS_GROUP,
+from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.members.models import (
     Institution,
     Interest,
     Language,
@@ -31,6 +29,8 @@ from .models import (
     Topic,
     TrainingStage,
 )
+
+from .institutions import INSTITUTIONS, REGION_TIME_ZONES
 
 DEMO_DOMAIN = "demo.mentorbridge.org"
 DEMO_PASSWORD = "mentorbridge-demo"  # noqa: S105 - printed for people trying the demo

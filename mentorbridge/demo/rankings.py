@@ -11,11 +11,10 @@ import random
 
 from django.db import transaction
 
+from mentorbridge.matching.models import Ranking
+from mentorbridge.matching.rankings import uses_rankings
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle, Enrollment
-
-from .models import Ranking
-from .rankings import uses_rankings
 
 SHARE_RANKING = 0.4  # of generated mentees
 PER_MENTEE = 3

@@ -14,12 +14,11 @@ import zoneinfo
 from django.db import transaction
 
 from mentorbridge.core import clock
-from mentorbridge.members.demo import DEMO_DOMAIN
-from mentorbridge.mentorships.services import mentorship_start
+from mentorbridge.mentorships.models import Agreement, Meeting, Mentorship, Message, Milestone
+from mentorbridge.mentorships.services import goals_from_calendar, mentorship_start
 from mentorbridge.programs.models import CalendarDate, Cycle, Enrollment
 
-from .models import Agreement, Meeting, Mentorship, Message, Milestone
-from .services import goals_from_calendar
+from .people import DEMO_DOMAIN
 
 # (mentor's login, program, the mentee's training stage kind, what the pair talk about)
 PAIRS = [

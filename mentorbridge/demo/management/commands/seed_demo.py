@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mentorbridge.matching.demo import seed_rankings
-from mentorbridge.members.demo import DEMO_PASSWORD, SIZES, seed_demo
-from mentorbridge.mentorships.demo import seed_mentorships
-from mentorbridge.programs.demo import seed_cycles
+from mentorbridge.demo.cycles import seed_cycles
+from mentorbridge.demo.mentorships import seed_mentorships
+from mentorbridge.demo.people import DEMO_PASSWORD, SIZES, seed_demo
+from mentorbridge.demo.rankings import seed_rankings
 
 
 def parse_size(value: str) -> int:

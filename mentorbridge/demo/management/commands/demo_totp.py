@@ -9,7 +9,7 @@ from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 
-from mentorbridge.members.demo import DEMO_TOTP_SECRET
+from mentorbridge.demo.people import DEMO_TOTP_SECRET
 
 
 def current_code() -> str:
