@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django_tasks import task
 
 from mentorbridge.core import clock
 
@@ -84,8 +85,6 @@ def record(name: str, payload: dict[str, Any]) -> None:
 
 
 def _enqueue(ids: list[int], run_after: dt.datetime | None = None) -> None:
-    from .tasks import deliver_webhook
-
     task = deliver_webhook
     if run_after is not None:
         if not task.get_backend().supports_defer:
@@ -151,6 +150,13 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         _enqueue([delivery.pk], run_after=retry_at)
     delivery.refresh_from_db()
     return delivery
+
+
+@task()
+def deliver_webhook(*, delivery_id: int) -> str:
+    """The thin task: one attempt of one delivery."""
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    return delivery.status if delivery else "skipped"
 
 
 def deliveries_due(*, now: dt.datetime | None = None) -> int:
