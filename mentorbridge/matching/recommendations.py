@@ -19,19 +19,6 @@ from . import features
 from .engine import scoring
 from .services import blocked_members
 
-FACTOR_LABELS = {
-    "interests": "Shared subspecialty interests",
-    "topics": "Offers the guidance you want",
-    "programs": "At a program on your list",
-    "region": "Same region",
-    "time_zone": "Time zones",
-    "language": "Shared language",
-    "concordance": "Your preferences",
-    "meeting": "Meeting style",
-    "text": "Similar goals and background",
-}
-
-
 SURGERY_AREAS = {"Adult cardiac", "General thoracic", "Congenital", "Aortic and endovascular"}
 
 

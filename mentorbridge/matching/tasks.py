@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import services
 from .runs.execute import match_run_execute
-
-
-@task()
-def expire_requests() -> int:
-    return services.requests_expire()
 
 
 @task()
