@@ -16,3 +16,6 @@ accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "mentorbridge"
+# gunicorn's control socket defaults to one path per user, which several instances on one machine
+# (make serve, the fault tests, the benchmark) would share; we do not use it.
+control_socket_disable = True

@@ -319,3 +319,8 @@ ACCOUNT_RATE_LIMITS["request_answer"] = env_str("REQUEST_ANSWER_RATE", "30/m/ip,
 MIDDLEWARE.insert(0, "mentorbridge.core.requestlog.RequestLogMiddleware")
 # /healthz reports the task queue as stalled when the oldest ready task waited longer than this.
 HEALTHZ_TASK_STALL_SECONDS = env_int("HEALTHZ_TASK_STALL_SECONDS", 300)
+# A task RUNNING for longer than this is taken to have lost its worker (manage.py recover_tasks).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 900)
+# For the file email backend (a directory that gets one file per message): fault tests, staging.
+if env_str("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")

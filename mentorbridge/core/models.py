@@ -35,6 +35,20 @@ class Notification(models.Model):
         return self.title
 
 
+class EmailDelivery(models.Model):
+    """One row per email task that sent its message: a task run again (its worker was killed and
+    `recover_tasks` re-queued it) finds the row and sends nothing twice."""
+
+    task_id = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "email deliveries"
+
+    def __str__(self) -> str:
+        return f"Email task {self.task_id}"
+
+
 class AuditLog(LogEntry):
     """The admin's log entries, shown as the product's audit log (see core/audit.py)."""
 

@@ -22,8 +22,11 @@ def _progress(run: MatchRun, percent: int, note: str) -> None:
 
 def match_run_execute(*, run_id: int) -> MatchRun:
     run = MatchRun.objects.select_related("cycle__program").get(pk=run_id)
+    # RUNNING too: a run's task runs again only when its worker died mid-run and recover_tasks
+    # re-queued it; the preview is written whole in one transaction, so nothing is half-saved.
     started = MatchRun.objects.filter(
-        pk=run.pk, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.FAILED]
+        pk=run.pk,
+        status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING, MatchRun.Status.FAILED],
     ).update(status=MatchRun.Status.RUNNING, progress=5, progress_note="Loading enrollments")
     if not started:
         run.refresh_from_db()
