@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "mentorbridge.outcomes",
     "mentorbridge.dashboard",
     "mentorbridge.api",
+    "mentorbridge.community",
     "mentorbridge.demo",
 ]
 

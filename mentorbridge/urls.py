@@ -17,6 +17,7 @@ urlpatterns = [
     path("programs/", include("mentorbridge.programs.urls")),
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
+    path("community/", include("mentorbridge.community.urls")),
     path("dashboard/", include("mentorbridge.dashboard.urls")),
     path("outcomes/", include("mentorbridge.outcomes.urls")),
     path("my-data/", privacy_views.my_data, name="data"),

@@ -23,6 +23,7 @@ from mentorbridge.matching import runs, services
 from mentorbridge.members.models import Member
 from mentorbridge.mentorships import services as workspace
 
+from ..community.world import community_world
 from ..conftest import client_for
 from ..factories import enroll, make_cycle, make_mentorship
 
@@ -98,6 +99,7 @@ def populated(
     )
     run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="coverage")
     runs.match_run_execute(run_id=run.pk)
+    community_world(student=student, resident=resident, coordinator=coordinator)
     return {
         "student": student,
         "resident": resident,

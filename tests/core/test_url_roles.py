@@ -34,6 +34,7 @@ from mentorbridge.mentorships import services as workspace
 from mentorbridge.mentorships.models import AtRisk, CheckIn, Goal, Meeting, Mentorship
 from mentorbridge.programs.models import Cycle, Enrollment
 
+from ..community.world import CommunityVictims, community_victims
 from ..conftest import client_for, stage
 from ..factories import MemberFactory, enroll, make_cycle, make_mentorship
 from .url_expectations import EXPECTATIONS, Expect
@@ -60,6 +61,7 @@ SECRETS = [
     "SECRET-MESSAGE-7f3a",
     "SECRET-GOAL-7f3a",
     "SECRET-REQUEST-7f3a",
+    "SECRET-QUESTION-7f3a",
     "victim.mentee@example.org",
     "victim.mentor@example.org",
 ]
@@ -133,6 +135,7 @@ class World:
     victim_uidb36: str
     forged_token: str
     roster_upload: RosterUpload
+    community: CommunityVictims
 
 
 def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
@@ -201,6 +204,9 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
             filename="roster.csv",
             content=b"Name,Email,Training stage\nRoy Roster,roy.roster@example.org,MS1\n",
             mapping={"name": 0, "email": 1, "stage": 2},
+        ),
+        community=community_victims(
+            coordinator=coordinator, mentee=victim_mentee, mentor=victim_mentor
         ),
     )
 

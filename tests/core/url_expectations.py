@@ -44,6 +44,13 @@ def _pk(attr: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": getattr(w, attr).pk}
 
 
+def _community(attr: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w.community, attr).pk}
+
+
+TRACK1 = frozenset({"student", "resident", "outsider", "coordinator"})
+
+
 # A URL filled with the victims' objects: no actor is party, so nobody may use it (coordinators may
 # read the workspace, audited; see mentorships.selectors.get_mentorship_for_member).
 EXPECTATIONS: dict[str, Expect] = {
@@ -261,6 +268,41 @@ EXPECTATIONS: dict[str, Expect] = {
         get=MEMBERS | {"coordinator_no_totp"}, post=MEMBERS | {"coordinator_no_totp"}
     ),
     "api_token_revoke": Expect(get=NOBODY, post=NOBODY, ids=lambda w: {"pk": 2**31 - 1}),
+    # community: the victims' objects are a draft flash event and a hidden question (with its
+    # answer and report), so only coordinators reach them; members reach their own boards.
+    "community:flash_index": Expect(get=MEMBERS, post=NOBODY),
+    "community:flash_new": Expect(get=COORDINATOR, post=COORDINATOR),
+    "community:flash_detail": Expect(get=COORDINATOR, post=NOBODY, ids=_community("flash_event")),
+    "community:flash_edit": Expect(
+        get=COORDINATOR, post=COORDINATOR, ids=_community("flash_event")
+    ),
+    "community:flash_open": Expect(get=NOBODY, post=COORDINATOR, ids=_community("flash_event")),
+    "community:flash_schedule": Expect(get=NOBODY, post=COORDINATOR, ids=_community("flash_event")),
+    "community:flash_volunteer": Expect(
+        get=NOBODY, post=COORDINATOR, ids=_community("flash_event")
+    ),
+    "community:flash_signup": Expect(get=NOBODY, post=COORDINATOR, ids=_community("flash_event")),
+    "community:flash_withdraw": Expect(get=NOBODY, post=COORDINATOR, ids=_community("flash_event")),
+    "community:flash_ics": Expect(get=COORDINATOR, post=NOBODY, ids=_community("flash_event")),
+    "community:flash_wish": Expect(
+        get=NOBODY,
+        post=COORDINATOR,
+        ids=lambda w: {"pk": w.community.flash_event.pk, "member_pk": w.community.mentor.pk},
+    ),
+    "community:boards": Expect(get=MEMBERS, post=NOBODY),
+    # The track-1 board: its students and residents, not the surgeon (track 2 only).
+    "community:board": Expect(get=TRACK1, post=NOBODY, ids=lambda w: {"slug": "student-resident"}),
+    "community:ask": Expect(get=TRACK1, post=TRACK1, ids=lambda w: {"slug": "student-resident"}),
+    "community:question": Expect(get=COORDINATOR, post=NOBODY, ids=_community("question")),
+    "community:answer_new": Expect(get=NOBODY, post=COORDINATOR, ids=_community("question")),
+    "community:question_report": Expect(get=NOBODY, post=COORDINATOR, ids=_community("question")),
+    "community:question_hide": Expect(get=NOBODY, post=COORDINATOR, ids=_community("question")),
+    "community:answer_helpful": Expect(get=NOBODY, post=COORDINATOR, ids=_community("answer")),
+    "community:answer_report": Expect(get=NOBODY, post=COORDINATOR, ids=_community("answer")),
+    "community:answer_hide": Expect(get=NOBODY, post=COORDINATOR, ids=_community("answer")),
+    "community:answer_promote": Expect(get=NOBODY, post=COORDINATOR, ids=_community("answer")),
+    "community:moderation": Expect(get=COORDINATOR, post=NOBODY),
+    "community:moderate": Expect(get=NOBODY, post=COORDINATOR, ids=_community("report")),
     # Django's admin: staff only (coordinators are staff); others are sent to the admin's login.
     "admin:login": Expect(get=EVERYONE, post=EVERYONE),
     "admin:logout": Expect(get=EVERYONE, post=EVERYONE),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mentorbridge.demo.community import seed_community
 from mentorbridge.demo.cycles import seed_cycles
 from mentorbridge.demo.mentorships import seed_mentorships
 from mentorbridge.demo.people import DEMO_PASSWORD, SIZES, seed_demo
@@ -39,11 +40,13 @@ class Command(BaseCommand):
         enrollments = seed_cycles()
         pairs = seed_mentorships()
         ranked = seed_rankings()
+        community = seed_community()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo data: {report.members_created} members created, {report.members_total} in all, "
             f"{report.institutions_created} institutions and {enrollments} enrollments in the open "
-            f"demo cycles, {pairs} demo mentorships and {ranked} ranking entries created "
+            f"demo cycles, {pairs} demo mentorships, {ranked} ranking entries and {community} "
+            "flash events and board questions created "
             f"({elapsed:.1f} s)."
         )
         if options["quiet_logins"]:

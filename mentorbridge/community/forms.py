@@ -1,0 +1,138 @@
+"""Community forms: each field checked, with messages a member can act on."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from mentorbridge.members.models import Member, Topic, time_zone_names
+
+from .models import FlashEvent, Question
+
+
+class FlashEventForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=[], help_text="The event's own zone: everyone sees times converted from it."
+    )
+
+    class Meta:
+        model = FlashEvent
+        fields: ClassVar = [
+            "program",
+            "name",
+            "location",
+            "description",
+            "date",
+            "start_time",
+            "end_time",
+            "time_zone",
+            "rounds",
+            "round_minutes",
+            "break_minutes",
+            "tables",
+            "seats_per_table",
+            "mentee_cap",
+        ]
+        widgets: ClassVar = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
+            (z, z.replace("_", " ")) for z in time_zone_names()
+        ]
+        self.fields["program"].empty_label = None  # type: ignore[attr-defined]
+
+
+class VolunteerForm(forms.Form):
+    rounds = forms.TypedMultipleChoiceField(
+        label="Rounds I host a table in",
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, event: FlashEvent, zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        import zoneinfo
+
+        tz = zoneinfo.ZoneInfo(zone)
+        self.fields["rounds"].choices = [  # type: ignore[attr-defined]
+            (k, f"Round {k} · {start.astimezone(tz):%H:%M}")
+            for k, start in enumerate(event.round_starts(), start=1)
+        ]
+
+
+class SignupForm(forms.Form):
+    """Up to five mentors the mentee would like to meet, best first (all optional)."""
+
+    def __init__(self, *args: Any, hosts: list[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "No preference")] + [
+            (str(m.pk), f"{m.display_name}{f' · {m.stage}' if m.stage else ''}") for m in hosts
+        ]
+        labels = ["First choice", "Second choice", "Third choice", "Fourth choice", "Fifth choice"]
+        for k in range(min(FlashEvent.max_preferences, max(len(hosts), 1))):
+            self.fields[f"choice_{k}"] = forms.TypedChoiceField(
+                label=labels[k],
+                choices=choices,
+                coerce=int,
+                empty_value=0,  # type: ignore[arg-type]
+                required=False,
+            )
+
+    def preferences(self) -> list[int]:
+        return [v for k, v in sorted(self.cleaned_data.items()) if v]
+
+
+class WishForm(forms.Form):
+    direct = forms.BooleanField(
+        label="I will take them as my mentee right away (if they wish it too)", required=False
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields: ClassVar = ["title", "body", "topics", "anonymous"]
+        widgets: ClassVar = {
+            "body": forms.Textarea(attrs={"rows": 5}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+        labels: ClassVar = {"title": "Your question", "body": "Details"}
+        help_texts: ClassVar = {
+            "anonymous": "Other members will see “a member” instead of your name. The Task Force "
+            "still sees who asked, to keep the board safe.",
+            "title": "One sentence, e.g. “Is the integrated I-6 pathway right for me?”",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        self.fields["topics"].required = False
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label="Your answer", max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(label="What is wrong with it?", max_length=500)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search questions", max_length=200, required=False)
+    topic = forms.ModelChoiceField(
+        label="Topic", queryset=Topic.objects.none(), required=False, empty_label="All topics"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
