@@ -167,10 +167,18 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
+    # Failed logins lock one account after 5 tries, and one client address only after many more:
+    # behind a load balancer or a hospital's NAT many members share an address, and one member's
+    # typos (or an attacker's guesses at random emails) must not lock the others out.
+    "login_failed": env_str("LOGIN_FAILED_RATE", "5/5m/key,60/5m/ip"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client address rate limits are keyed by: the REMOTE_ADDR, or with TRUSTED_PROXY_COUNT=n the
+# n-th address from the right of X-Forwarded-For (the one the outermost proxy we run saw), or the
+# header a trusted proxy sets (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP). See docs/operations.md.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
 ACCOUNT_ADAPTER = "mentorbridge.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MentorBridge] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
@@ -235,6 +243,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Largest request body Django reads into memory: guards every form against oversized input.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Largest request body accepted at all, whatever its content type (files included; see
+# core.middleware). Not above DATA_UPLOAD_MAX_MEMORY_SIZE: the limit check reads the body.
+REQUEST_BODY_MAX_BYTES = min(
+    env_int("REQUEST_BODY_MAX_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE), DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 
 # LOG_FORMAT=json (make serve, production): one JSON object per line, each with the request id;
 # every request is one line of "mentorbridge.request" (method, path, status, duration, user id).

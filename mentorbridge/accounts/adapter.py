@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -18,6 +19,38 @@ class AccountAdapter(DefaultAccountAdapter):
             if commit:
                 Member.objects.get_or_create(user=user)
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Account emails (password reset, verification, ...) go through the task queue after
+        commit, like every other email: a reset for a known address then does the same work in
+        the request as one for an unknown address (both queue one message), so the answer's
+        timing does not tell which addresses have accounts."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from mentorbridge.core.tasks import send_email
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (
+                str(body)
+                for body, mime in getattr(message, "alternatives", [])
+                if mime == "text/html"
+            ),
+            "",
+        )
+        # emails.deliver adds the "[MentorBridge] " prefix that allauth's subject already has.
+        subject = message.subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)
+        recipients = list(message.to)
+        text = str(message.body)
+        transaction.on_commit(
+            lambda: send_email.enqueue(
+                to=recipients, subject=subject, text=text, html=html, attachments=[]
+            )
+        )
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         member = getattr(request.user, "member", None)

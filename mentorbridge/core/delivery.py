@@ -15,7 +15,8 @@ def deliver(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
     )
-    message.attach_alternative(html, "text/html")
+    if html:  # account emails from allauth may come as text only
+        message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     return message.send()

@@ -39,7 +39,7 @@ def horizontal_bars(
                 '<text x="{}" y="{}" font-size="12" fill="#222">{}</text>',
                 LABEL_WIDTH - 8,
                 y + 17,
-                label if len(label) <= 36 else label[:35] + "…",
+                label if len(label) <= 30 else label[:29] + "…",
                 LABEL_WIDTH,
                 y + 4,
                 width,

@@ -436,7 +436,7 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: Member | None) -> Imp
                 member_services.MemberImport(
                     email=r.values["email"],
                     full_name=r.values["name"],
-                    stage=None,  # set below, as a verified stage
+                    stage=r.stage,  # recorded as verified below
                     membership_category=r.category,
                     institution=r.institution,
                 )
@@ -477,7 +477,14 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: Member | None) -> Imp
                 changed_entries.append(entry)
         RosterEntry.objects.bulk_update(changed_entries, ["society_id", "upload", "updated_at"])
         RosterEntry.objects.bulk_create(new_entries, batch_size=2000)
-        _verify_stages([r for r in creates + updates if r.stage is not None and r.verify], by)
+        verified = [(r.member, r.stage) for r in creates if r.member and r.stage]
+        member_services.members_stage_verify_new(
+            members=[m for m, _ in verified],
+            stages=[s for _, s in verified],
+            source="roster",
+            by=by,
+        )
+        _verify_stages([r for r in updates if r.stage is not None and r.verify], by)
         Invitation.objects.bulk_create(
             [Invitation(member=member, upload=locked, created_at=now) for member in created],
             batch_size=2000,

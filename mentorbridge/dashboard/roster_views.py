@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.accounts.models import User
+from mentorbridge.core.middleware import accepts_upload
 from mentorbridge.core.permissions import coordinator_required, is_coordinator
 
 from . import invitations, roster
@@ -34,6 +35,7 @@ def _sheet(upload: RosterUpload) -> roster.Sheet:
     return roster.read_roster(upload.filename, bytes(content))
 
 
+@accepts_upload(max_bytes=roster.MAX_BYTES + 64 * 1024)  # the file and the form around it
 @require_http_methods(["GET", "POST"])
 @coordinator_required
 def roster_upload(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.members import services
+from mentorbridge.members.forms import StageChangeDecisionForm
 from mentorbridge.members.models import StageChange
 from mentorbridge.members.selectors import get_pending_stage_change, member_for_user
 from mentorbridge.programs.models import Enrollment
@@ -46,23 +47,22 @@ def queue(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_pending_stage_change(pk)
     coordinator = member_for_user(request.user)
-    decision = request.POST.get("decision", "")
+    form = StageChangeDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose Approve or Refuse; a reason has at most 500 characters.")
+        return redirect("dashboard:stage_changes")
     try:
-        if decision == "approve":
+        if form.cleaned_data["decision"] == "approve":
             services.stage_change_approve(change=change, by=coordinator)
             messages.success(
                 request, f"{change.member} is now {change.to_stage.name}; they have been told."
             )
-        elif decision == "refuse":
-            note = request.POST.get("note", "")
-            services.stage_change_refuse(change=change, by=coordinator, note=note)
-            messages.success(
-                request,
-                f"{change.member} keeps {change.from_stage or 'no stage'}; they have been told.",
-            )
         else:
-            messages.error(request, "Choose Approve or Refuse.")
-            return redirect("dashboard:stage_changes")
+            services.stage_change_refuse(
+                change=change, by=coordinator, note=form.cleaned_data["note"]
+            )
+            kept = change.from_stage or "no stage"
+            messages.success(request, f"{change.member} keeps {kept}; they have been told.")
     except services.StageChangeError as error:
         messages.error(request, str(error))
     return redirect("dashboard:stage_changes")

@@ -55,6 +55,7 @@ _FIELDS = (
     "member__goals", "member__meeting_formats", "member__stage__order", "member__institution_id",
     "member__institution__name", "member__institution__region",
     "member__institution__has_ct_program", "member__home_has_ct_program",
+    "member__institution__is_approved",
 )  # fmt: skip
 
 
@@ -96,8 +97,12 @@ def load_people(*, queryset: Any, with_private: bool = False) -> People:
     for (
         pk, member_id, goals, same_gender, shared_background, institution_preference, same_region,
         language_id, language_insisted, full_name, time_zone, bio, member_goals, formats, stage_order, institution_id,
-        institution_name, region, institution_ct, home_ct,
+        institution_name, region, institution_ct, home_ct, institution_approved,
     ) in rows:  # fmt: skip
+        if not institution_approved:
+            # A proposed institution's words are the proposer's own until a coordinator approves
+            # them: they must not reach another member's page (reasons, filters, search).
+            institution_name, region = "", ""
         gender, urm, first_gen, international = identities.get(member_id, ("", None, None, None))
         if time_zone not in offsets:
             offsets[time_zone] = utc_offset_hours(time_zone, now)

@@ -186,8 +186,10 @@ def request_decline(
     reason = reason.strip()[:1000]
     with transaction.atomic():
         now = clock.now()
+        # Like accepting, declining ends at the deadline: after it the request expires instead
+        # (and the mentee is pointed to other mentors by the expiry job).
         answered = MentorshipRequest.objects.filter(
-            pk=request.pk, state=MentorshipRequest.State.PENDING
+            pk=request.pk, state=MentorshipRequest.State.PENDING, deadline__gt=now
         ).update(state=MentorshipRequest.State.DECLINED, answered_at=now, decline_reason=reason)
         if answered == 0:
             request.refresh_from_db()

@@ -245,3 +245,10 @@ class InstitutionProposalForm(forms.ModelForm):
                     f"{existing.name} in {existing.city} is already listed: pick it in your profile."
                 )
         return data
+
+
+class StageChangeDecisionForm(forms.Form):
+    """A coordinator's answer to a pending stage change (a form: the note refuses NUL and length)."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Refuse")])
+    note = forms.CharField(max_length=500, required=False)

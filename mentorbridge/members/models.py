@@ -243,6 +243,15 @@ class Member(models.Model):
     def is_coordinator(self) -> bool:
         return is_coordinator(self.user)
 
+    @property
+    def public_institution(self) -> Institution | None:
+        """The institution as other members may see it: only once a coordinator approved it.
+
+        A proposed institution is the proposer's to use meanwhile; its name is their own text, so
+        every page showing a member to someone else reads this, never `institution`."""
+        institution = self.institution
+        return institution if institution is not None and institution.is_approved else None
+
     def roles(self) -> list[str]:
         """What this member can be, from the training stage (enrollments refine it per cycle)."""
         if self.stage is None:

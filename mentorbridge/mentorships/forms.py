@@ -72,6 +72,11 @@ def _in_member_zone(value: dt.datetime, member: Member) -> dt.datetime:
     # The browser sends a wall-clock time, which Django already made aware in the server's
     # zone; take the wall-clock reading back and place it in the member's own zone.
     wall = timezone.make_naive(value) if timezone.is_aware(value) else value
+    # Compare calendar dates before any time-zone arithmetic: a time in year 9999 or year 1
+    # overflows when shifted to or from UTC (an OverflowError, a 500, before this check).
+    # (The bound is wide: the forms' own messages cover ordinary mistakes.)
+    if abs(wall.year - clock.today().year) > 100:
+        raise forms.ValidationError("Pick a date within a few years of today.")
     if not _exists(wall, zone):
         raise forms.ValidationError(
             "That time does not exist on that day (the clocks change). Pick another."
@@ -265,3 +270,11 @@ class CheckInForm(forms.ModelForm):
         if commit:
             item.save()
         return item
+
+
+class RiskNoteForm(forms.Form):
+    """A coordinator's note on an at-risk pair. A form, not the raw POST: its fields refuse a NUL
+    character (PostgreSQL cannot store one) and overlong text with a message instead of a 500."""
+
+    note = forms.CharField(label="Note an action", max_length=1000)
+    resolve = forms.BooleanField(label="Resolved", required=False)

@@ -38,6 +38,7 @@ from .forms import (
     MessageForm,
     PastMeetingForm,
     ReportForm,
+    RiskNoteForm,
 )
 from .models import (
     AtRisk,
@@ -548,11 +549,14 @@ def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
     risk = AtRisk.objects.filter(pk=pk).first()
     if risk is None:
         raise Http404("No such entry.")
+    form = RiskNoteForm(request.POST)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        messages.error(request, "The note was not saved: " + " ".join(problems))
+        return redirect("mentorships:at_risk")
     try:
         services.risk_note(
-            risk=risk,
-            note=request.POST.get("note", ""),
-            resolve=request.POST.get("resolve") == "on",
+            risk=risk, note=form.cleaned_data["note"], resolve=form.cleaned_data["resolve"]
         )
     except services.WorkspaceError as error:
         messages.error(request, str(error))

@@ -66,8 +66,40 @@ class CycleAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class EnrollmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        exclude = ["target_programs"]  # noqa: DJ006 - the mentee's own choice, not the admin's
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        capacity, role = data.get("capacity"), data.get("role", self.instance.role)
+        if capacity is None or role != Enrollment.Role.MENTOR:
+            return data
+        if not 1 <= capacity <= 5:
+            self.add_error("capacity", "A mentor takes between 1 and 5 mentees.")
+        elif self.instance.pk:
+            # The admin saves inside a transaction: locking the row keeps an accept that happens
+            # meanwhile from taking a seat this capacity no longer has (the database would refuse).
+            taken = (
+                Enrollment.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("mentee_count", flat=True)
+                .first()
+                or 0
+            )
+            if capacity < taken:
+                self.add_error(
+                    "capacity",
+                    f"This mentor already has {taken} mentee{'s' if taken != 1 else ''}; "
+                    "capacity cannot go below that. Close a mentorship first.",
+                )
+        return data
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
+    form = EnrollmentAdminForm
     list_display = ["member", "cycle", "role", "status", "capacity", "mentee_count"]
     list_filter = ["cycle__program", "cycle", "role", "status"]
     search_fields = ["member__full_name", "member__user__email"]

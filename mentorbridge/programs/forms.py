@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django import forms
 
+from mentorbridge.core import clock
 from mentorbridge.members.models import Institution, Language, Member, PrivateIdentity, Topic
 
 from .models import Cycle, Enrollment
@@ -154,4 +156,13 @@ class CycleForm(forms.ModelForm):
             self.add_error("match_date", "The match date cannot come before enrollment opens.")
         if match and end and end <= match:
             self.add_error("term_end", "The term must end after the match date.")
+        # Dates far from today are typing mistakes (and year 9999 overflows date arithmetic later).
+        earliest, latest = (
+            dt.date(clock.today().year - 5, 1, 1),
+            dt.date(clock.today().year + 10, 12, 31),
+        )
+        for name in ("enrollment_opens", "enrollment_closes", "match_date", "term_end"):
+            value = data.get(name)
+            if value and not earliest <= value <= latest:
+                self.add_error(name, f"Enter a date between {earliest.year} and {latest.year}.")
         return data

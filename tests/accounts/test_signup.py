@@ -13,16 +13,18 @@ from ..conftest import client_for
 
 
 @pytest.mark.django_db
-def test_sign_up_needs_a_verified_email_before_login() -> None:
+def test_sign_up_needs_a_verified_email_before_login(django_capture_on_commit_callbacks) -> None:
     client = Client()
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "new@example.org",
-            "password1": "a-long-pass-phrase",
-            "password2": "a-long-pass-phrase",
-        },
-    )
+    # Account emails are queued on commit (accounts.adapter.send_mail), like every email.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "new@example.org",
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert Member.objects.filter(user=user).exists()
@@ -69,8 +71,9 @@ def test_login_attempts_are_rate_limited(student: Member) -> None:
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_a_link(student: Member) -> None:
-    Client().post("/accounts/password/reset/", {"email": student.user.email})
+def test_password_reset_sends_a_link(student: Member, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/password/reset/", {"email": student.user.email})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 

@@ -309,6 +309,31 @@ def test_a_request_past_its_deadline_cannot_be_accepted_before_the_job_runs(
         services.request_accept(request=request, by=mentor.member)
 
 
+@pytest.mark.parametrize("how", ["service", "page", "email link"])
+def test_a_request_past_its_deadline_cannot_be_declined_either(
+    mentee: Enrollment, mentor: Enrollment, how: str
+) -> None:
+    """Issue 15.7: decline links ended at the deadline like accept links do."""
+    request = send(mentee, mentor)
+    token = services.answer_token(request, "decline")
+    with clock.frozen(request.deadline + dt.timedelta(seconds=1)):
+        if how == "service":
+            with pytest.raises(services.RequestError, match="expired"):
+                services.request_decline(request=request, by=mentor.member)
+        elif how == "page":
+            client_for(mentor.member).post(
+                f"/matching/requests/{request.pk}/decline/", {"reason": "Busy"}
+            )
+        else:
+            client = Client()
+            client.get(f"/matching/answer/{token}/")
+            client.post(f"/matching/answer/{token}/", {"reason": "Busy"})
+    request.refresh_from_db()
+    assert request.state == MentorshipRequest.State.PENDING  # left for the expiry job
+    assert request.answered_at is None
+    assert not Notification.objects.filter(kind="request_declined").exists()
+
+
 def test_a_mentee_withdraws_a_request(
     mentee: Enrollment, mentor: Enrollment, outsider: Member
 ) -> None:

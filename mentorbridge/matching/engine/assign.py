@@ -163,7 +163,7 @@ def assign(scores: sp.spmatrix, capacities: Sequence[int], *, objective: str) ->
 
 def _scaled(values: np.ndarray) -> np.ndarray:
     """Scores as the integer weights the flow optimises (at least 1 for any stored pair)."""
-    return np.maximum(np.rint(values * SCALE).astype(np.int64), 1)
+    return np.asarray(np.maximum(np.rint(values * SCALE).astype(np.int64), 1))
 
 
 def _residual_potentials(
@@ -265,7 +265,7 @@ def _top_per_group(groups: np.ndarray, weight: np.ndarray, limit: np.ndarray) ->
     starts = np.flatnonzero(np.diff(sorted_groups, prepend=-1))
     place = np.empty(order.size, dtype=np.int64)
     place[order] = np.arange(order.size) - np.repeat(starts, np.diff(starts, append=order.size))
-    return place < limit[groups]
+    return np.asarray(place < limit[groups])
 
 
 def _total_by_pruning(

@@ -25,7 +25,7 @@ def _int(value: Any, what: str, *, low: int = 0) -> int:
         raise InputError(f"{what} must be an integer, not {json.dumps(value)}")
     if value < low:
         raise InputError(f"{what} must be at least {low}, not {value}")
-    return value
+    return int(value)
 
 
 def _list(value: Any, what: str) -> list[Any]:

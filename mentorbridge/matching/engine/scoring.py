@@ -215,7 +215,7 @@ class TextModel:
         tfidf = self.vectorizer.transform(texts)
         dense = self.svd.transform(tfidf) if self.svd is not None else tfidf.toarray()
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
-        return (dense / np.where(norms > 0, norms, 1)).astype(np.float32)
+        return np.asarray(dense / np.where(norms > 0, norms, 1), dtype=np.float32)
 
 
 def _set_table(
@@ -434,7 +434,9 @@ def _hard_constraints(
 
 
 def _insists(e: MenteeRows, rows: np.ndarray) -> np.ndarray:
-    return (e.same_gender[rows] == 2) | (e.shared_background[rows] == 2) | e.language_insisted[rows]
+    return np.asarray(
+        (e.same_gender[rows] == 2) | (e.shared_background[rows] == 2) | e.language_insisted[rows]
+    )
 
 
 def _allowed(index: MentorIndex, e: MenteeRows, i: int) -> np.ndarray:
@@ -481,14 +483,14 @@ def _fast_scores(
         col = index.column_of_member.get(member)
         if col is not None:
             total[r, col] = -np.inf  # nobody mentors themselves
-    return total
+    return np.asarray(total)
 
 
 def _stage_mask(index: MentorIndex, e: MenteeRows, rows: np.ndarray, gap: int) -> np.ndarray:
     """1 where the mentor is at least `gap` rungs above the mentee on the training ladder."""
     stages, code = np.unique(e.stage[rows], return_inverse=True)
     table = (index.stage[None, :] - stages[:, None] >= gap).astype(np.int8)
-    return table[code.ravel()]
+    return np.asarray(table[code.ravel()])
 
 
 def score_rows(

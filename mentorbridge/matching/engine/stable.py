@@ -86,7 +86,7 @@ def _stable_argsort(values: np.ndarray, bound: int) -> np.ndarray:
     if bound <= 1 << 16:
         return np.argsort(values.astype(np.uint16), kind="stable")
     order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
-    return order[_stable_argsort(values[order] >> 16, ((bound - 1) >> 16) + 1)]
+    return np.asarray(order[_stable_argsort(values[order] >> 16, ((bound - 1) >> 16) + 1)])
 
 
 def _refuse_repeats(keys: np.ndarray, width: int, side: str) -> None:
@@ -279,7 +279,7 @@ def stable_match(
     """
     caps = _capacities(capacities, len(mentor_prefs))
     pairs = acceptable_pairs(mentee_prefs, mentor_prefs)
-    return deferred_acceptance(pairs, caps).tolist()
+    return [int(j) for j in deferred_acceptance(pairs, caps)]
 
 
 def _refuse_repeats_in_lists(lengths: np.ndarray, entries: np.ndarray, side: str) -> None:
