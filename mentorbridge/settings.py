@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",
     "mentorbridge.core",
     "mentorbridge.accounts",
     "mentorbridge.members",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "mentorbridge.mentorships",
     "mentorbridge.outcomes",
     "mentorbridge.dashboard",
+    "mentorbridge.api",
     "mentorbridge.community",
     "mentorbridge.demo",
 ]
@@ -279,6 +281,11 @@ LOGGING = {
 }
 
 ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
+
+# The JSON API (docs/api.md): requests per token (or per signed-in member) per minute, counted in
+# the cache above, so several app processes share the count when CACHE_BACKEND is Redis.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 # Content Security Policy (django-csp): scripts only from our own origin (or inline with the
 # request's nonce, `{{ request.csp_nonce }}`), never inline handlers; nothing from other origins.

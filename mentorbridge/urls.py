@@ -10,6 +10,7 @@ from mentorbridge.members import views as member_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("mentorbridge.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),

@@ -12,7 +12,8 @@ from django.shortcuts import redirect
 from mentorbridge.core.permissions import is_coordinator
 
 # Paths a coordinator without TOTP may still reach: setting it up, logging out, assets, health.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# The API answers such a session itself, with a JSON 403 (code "mfa_required").
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
 
 
 class RequireStaffMFAMiddleware:

@@ -115,4 +115,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     from django.core.exceptions import RequestDataTooBig
 
     too_big = isinstance(exception, RequestDataTooBig)
+    if request.path.startswith("/api/"):  # the JSON API answers in its own error shape
+        detail = "The request body is too large." if too_big else str(exception) or "Bad request."
+        return JsonResponse({"detail": detail, "code": "bad_request"}, status=400)
     return render(request, "400.html", {"too_big": too_big}, status=400)

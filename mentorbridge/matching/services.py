@@ -16,7 +16,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, events
 from mentorbridge.core.notifications import notify
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block, Member
@@ -174,6 +174,7 @@ def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
         closed = close_other_requests(mentorship=mentorship, keep=request.pk)
         mentorship_announce(mentorship=mentorship)
         requests_closed_announce(mentorship=mentorship, closed=closed)
+        _answered(request, state=MentorshipRequest.State.ACCEPTED, mentorship=mentorship.pk)
     request.refresh_from_db()
     return mentorship
 
@@ -202,8 +203,23 @@ def request_decline(
             template="request_declined",
             context={"request": request, "reason": reason},
         )
+        _answered(request, state=MentorshipRequest.State.DECLINED, mentorship=None)
     request.refresh_from_db()
     return request
+
+
+def _answered(request: MentorshipRequest, *, state: str, mentorship: int | None) -> None:
+    events.emit(
+        events.REQUEST_ANSWERED,
+        {
+            "request": request.pk,
+            "state": state,
+            "cycle": request.cycle_id,
+            "mentee": request.mentee_enrollment.member_id,
+            "mentor": request.mentor_enrollment.member_id,
+            "mentorship": mentorship,
+        },
+    )
 
 
 def request_withdraw(*, request: MentorshipRequest, by: Member) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, events
 
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
 from .models import (
@@ -288,6 +288,10 @@ def members_import(*, people: list[MemberImport]) -> list[Member]:
                 for u, p in zip(users, people, strict=True)
             ],
             batch_size=2000,
+        )
+        events.emit(
+            events.MEMBER_IMPORTED,
+            {"count": len(members), "members": [m.pk for m in members if m.pk]},
         )
     return members
 

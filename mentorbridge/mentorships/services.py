@@ -10,7 +10,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, events
 from mentorbridge.core.notifications import notify
 from mentorbridge.core.permissions import COORDINATORS_GROUP
 from mentorbridge.core.refusals import Refusal
@@ -98,6 +98,17 @@ def mentorship_start(
             raise Refusal(
                 f"{mentee_enrollment.member} already has an active mentorship in {cycle.program}."
             ) from None
+        events.emit(
+            events.MENTORSHIP_STARTED,
+            {
+                "mentorship": mentorship.pk,
+                "program": cycle.program.slug,
+                "cycle": cycle.pk,
+                "mentee": mentorship.mentee_id,
+                "mentor": mentorship.mentor_id,
+                "source": source,
+            },
+        )
     return mentorship
 
 
@@ -512,6 +523,17 @@ def mentorship_close(
             mentee_count=F("mentee_count") - 1
         )
         mentorship.refresh_from_db()
+        events.emit(
+            events.MENTORSHIP_CLOSED,
+            {
+                "mentorship": mentorship.pk,
+                "cycle": mentorship.cycle_id,
+                "mentee": mentorship.mentee_id,
+                "mentor": mentorship.mentor_id,
+                "closed_by": by.pk if by is not None else None,
+                "completed": mentorship.completed,
+            },
+        )
         if by is not None:
             notify(
                 member=mentorship.other_party(by),

@@ -50,8 +50,10 @@ ACTORS = [
 ]
 # Refusals: to a login or TOTP page, a bad request, forbidden, not found, wrong method.
 REFUSED = {302, 400, 403, 404, 405}
+# The JSON API refuses with 401 (no credentials) and 422 (a body that is not what it takes).
+REFUSED |= {401, 422}
 # Paths a coordinator without TOTP may still use (accounts.middleware.RequireStaffMFAMiddleware).
-OPEN_WITHOUT_TOTP = ("/accounts/", "/static/", "/healthz")
+OPEN_WITHOUT_TOTP = ("/accounts/", "/static/", "/healthz", "/api/")
 # Tables a request may write without it being a change of state: the session store.
 NOT_STATE = {Session}
 # Text only the victims' pair may read; it must never appear in a page served to anyone else.

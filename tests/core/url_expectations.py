@@ -194,6 +194,86 @@ EXPECTATIONS: dict[str, Expect] = {
     # The invited member's one-time link: public (the token is the credential); a wrong one is 410.
     "invitation": Expect(get=EVERYONE, post=EVERYONE, ids=lambda w: {"token": "not-a-token"}),
     "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),
+    # The JSON API (mentorbridge/api): the caller's own lists for members, the victims' objects
+    # for nobody (404), coordinator resources for coordinators; the schema and docs for everyone.
+    "api:api-root": Expect(get=EVERYONE, post=NOBODY),
+    # django-ninja serves the schema and docs to any method; both only read.
+    "api:openapi-json": Expect(get=EVERYONE, post=EVERYONE),
+    "api:openapi-view": Expect(get=EVERYONE, post=EVERYONE),
+    "api_not_found": Expect(get=NOBODY, post=NOBODY, ids=lambda w: {"rest": "v0/nothing"}),
+    "api:me": Expect(get=MEMBERS, post=NOBODY),
+    "api:me_update": Expect(get=MEMBERS, post=NOBODY),
+    "api:programs": Expect(get=MEMBERS, post=NOBODY),
+    "api:cycles": Expect(get=MEMBERS, post=NOBODY),
+    "api:cycle": Expect(get=MEMBERS, post=NOBODY, ids=lambda w: {"cycle_id": w.cycle.pk}),
+    "api:enrollments": Expect(get=MEMBERS, post=MEMBERS),
+    "api:enrollment_create": Expect(get=MEMBERS, post=MEMBERS),
+    **{
+        f"api:{name}": Expect(
+            get=NOBODY, post=NOBODY, ids=lambda w: {"enrollment_id": w.mentee_enrollment.pk}
+        )
+        for name in ("enrollment", "enrollment_withdraw", "recommended")
+    },
+    "api:requests": Expect(get=MEMBERS, post=MEMBERS),
+    "api:request_send": Expect(get=MEMBERS, post=MEMBERS),
+    **{
+        f"api:{name}": Expect(get=NOBODY, post=NOBODY, ids=lambda w: {"request_id": w.request.pk})
+        for name in ("request_detail", "request_accept", "request_decline", "request_withdraw")
+    },
+    "api:mentorships": Expect(get=MEMBERS, post=NOBODY),
+    **{
+        f"api:{name}": Expect(
+            get=NOBODY, post=NOBODY, ids=lambda w: {"mentorship_id": w.mentorship.pk}
+        )
+        for name in (
+            "mentorship",
+            "meetings",
+            "meeting_create",
+            "messages",
+            "message_create",
+            "goals",
+            "goal_create",
+        )
+    },
+    "api:notifications": Expect(get=MEMBERS, post=MEMBERS),
+    "api:notifications_read": Expect(get=MEMBERS, post=MEMBERS),
+    "api:notification_read": Expect(
+        get=NOBODY, post=NOBODY, ids=lambda w: {"notification_id": _victims_notification(w)}
+    ),
+    "api:members": Expect(get=COORDINATOR, post=NOBODY),
+    **{
+        f"api:{name}": Expect(
+            get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_id": w.cycle.pk}
+        )
+        for name in ("cycle_enrollments", "match_runs", "match_run_start")
+    },
+    **{
+        f"api:{name}": Expect(get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"run_id": w.run.pk})
+        for name in ("match_run", "match_run_proposals", "match_run_publish")
+    },
+    "api:cycle_figures": Expect(
+        get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_id": w.cycle.pk}
+    ),
+    # An export is recorded in the audit (dashboard.DataExport): a GET that writes, by design.
+    "api:cycle_export": Expect(
+        get=COORDINATOR,
+        post=COORDINATOR,
+        ids=lambda w: {"cycle_id": w.cycle.pk, "what": "pairs"},
+        get_writes=frozenset({"dashboard.DataExport"}),
+    ),
+    "api:webhooks_list": Expect(get=COORDINATOR, post=COORDINATOR),
+    "api:webhook_create": Expect(get=COORDINATOR, post=COORDINATOR),
+    **{
+        f"api:{name}": Expect(
+            get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"webhook_id": 2**31 - 1}
+        )
+        for name in ("webhook_delete", "webhook_deliveries")
+    },
+    # The account page for personal access tokens: each member's own.
+    "api_tokens": Expect(
+        get=MEMBERS | {"coordinator_no_totp"}, post=MEMBERS | {"coordinator_no_totp"}
+    ),
+    "api_token_revoke": Expect(get=NOBODY, post=NOBODY, ids=lambda w: {"pk": 2**31 - 1}),
     # community: the victims' objects are a draft flash event and a hidden question (with its
     # answer and report), so only coordinators reach them; members reach their own boards.
     "community:flash_index": Expect(get=MEMBERS, post=NOBODY),
@@ -234,3 +314,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "admin:logout": Expect(get=EVERYONE, post=EVERYONE),
     "admin:*": Expect(get=COORDINATOR, post=COORDINATOR),
 }
+
+
+def _victims_notification(w: World) -> int:
+    from mentorbridge.core.models import Notification
+
+    found = Notification.objects.filter(member__in=[w.victim_mentee, w.victim_mentor]).first()
+    return found.pk if found else 2**31 - 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, events
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.mentorships.services import (
@@ -164,4 +164,13 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
             )
     report = {"created": len(created), "skipped": skipped}
     MatchRun.objects.filter(pk=run.pk).update(publish_report=report)
+    events.emit(
+        events.MATCH_RUN_PUBLISHED,
+        {
+            "match_run": run.pk,
+            "cycle": run.cycle_id,
+            "created": len(created),
+            "skipped": len(skipped),
+        },
+    )
     return report

@@ -1,0 +1,177 @@
+"""Webhooks: each event a coordinator subscribed to is recorded as one delivery per webhook (in the
+transaction that made the change), then POSTed, signed, by a task; failures are retried with
+exponential backoff until the receiver answers 2xx or the attempts run out.
+
+At least once: a delivery is retried until it succeeds, so a receiver may see an event twice
+(a timeout after it answered, a worker stopped mid-post); every delivery of one event carries the
+same `id`, which the receiver keeps to drop repeats.
+
+Signature: `X-MentorBridge-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the
+webhook's secret (docs/api.md shows the check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django_tasks import task
+
+from mentorbridge.core import clock
+
+from .models import Webhook, WebhookDelivery, WebhookEvent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+FIRST_RETRY = dt.timedelta(seconds=30)  # then ×4: 30 s, 2 min, 8 min, 32 min, about 2 h
+TIMEOUT_SECONDS = 10
+# While one worker posts a delivery, others leave it alone this long.
+LEASE = dt.timedelta(seconds=60)
+USER_AGENT = "MentorBridge-Webhooks/1"
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return FIRST_RETRY * (4 ** max(attempts - 1, 0))
+
+
+def record(name: str, payload: dict[str, Any]) -> None:
+    """The core.events receiver: one delivery row per subscribed webhook, posted after commit."""
+    if name not in WebhookEvent.values:
+        return
+    hooks = [h for h in Webhook.objects.filter(is_active=True) if name in (h.events or [])]
+    if not hooks:
+        return
+    event_id = uuid.uuid4()
+    now = clock.now()
+    body = {"id": str(event_id), "event": name, "created_at": now.isoformat(), "data": payload}
+    created = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                webhook=hook,
+                event_id=event_id,
+                event=name,
+                payload=json.loads(json.dumps(body, cls=DjangoJSONEncoder)),
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for hook in hooks
+        ]
+    )
+    ids = [d.pk for d in created] or list(
+        WebhookDelivery.objects.filter(event_id=event_id).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _enqueue(ids: list[int], run_after: dt.datetime | None = None) -> None:
+    task = deliver_webhook
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # the periodic `deliver_webhooks` command picks it up when it is due
+        task = task.using(run_after=run_after)
+    for pk in ids:
+        task.enqueue(delivery_id=pk)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return int(response.status), ""
+    except urllib.error.HTTPError as error:
+        return int(error.code), f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, str(getattr(error, "reason", error))[:300]
+
+
+def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
+    """Post one due delivery once and record the answer; None when it is not due or not ours."""
+    now = clock.now()
+    delivery = (
+        WebhookDelivery.objects.select_related("webhook")
+        .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        .first()
+    )
+    if delivery is None:
+        return None
+    # Claim it: only the worker whose conditional update wins posts this attempt.
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery.pk, attempts=delivery.attempts, status=WebhookDelivery.Status.PENDING
+    ).update(attempts=delivery.attempts + 1, next_attempt_at=now + LEASE)
+    if not claimed:
+        return None
+    attempts = delivery.attempts + 1
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = int(time.time())
+    code, error = _post(
+        delivery.webhook.url,
+        body,
+        {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-MentorBridge-Event": delivery.event,
+            "X-MentorBridge-Delivery": str(delivery.event_id),
+            "X-MentorBridge-Signature": sign(delivery.webhook.secret, timestamp, body),
+        },
+    )
+    done = code is not None and 200 <= code < 300
+    changes: dict[str, Any] = {"last_status_code": code, "last_error": error}
+    retry_at = None
+    if done:
+        changes.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=clock.now())
+    elif attempts >= MAX_ATTEMPTS:
+        changes["status"] = WebhookDelivery.Status.FAILED
+    else:
+        retry_at = clock.now() + backoff(attempts)
+        changes["next_attempt_at"] = retry_at
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
+    if retry_at is not None:
+        _enqueue([delivery.pk], run_after=retry_at)
+    delivery.refresh_from_db()
+    return delivery
+
+
+@task()
+def deliver_webhook(*, delivery_id: int) -> str:
+    """The thin task: one attempt of one delivery."""
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    return delivery.status if delivery else "skipped"
+
+
+def deliveries_due(*, now: dt.datetime | None = None) -> int:
+    """Post every pending delivery whose time has come (the periodic safety net: safe to run
+    twice or beside the workers, since each attempt is claimed first)."""
+    now = now or clock.now()
+    due = list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:1000]
+    )
+    return sum(1 for pk in due if delivery_attempt(delivery_id=pk) is not None)
+
+
+def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
+    return Webhook.objects.create(
+        created_by=by, url=url, events=sorted(set(events)), secret=new_secret()
+    )
