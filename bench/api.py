@@ -174,7 +174,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "members": int(args.size),
+                "size": args.size,
                 "api_rps": round(api_rps, 1),
                 "list_rps": round(list_rps, 1),
                 "bare_rps": round(bare_rps, 1),
