@@ -7,10 +7,13 @@ under two minutes. Run it alone: `.venv/bin/python -m pytest tests/api/test_sche
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,8 +34,15 @@ schema.config.phases.update(phases=["examples", "fuzzing"])
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limit(settings: Any) -> None:
+def _no_rate_limit(settings: Any) -> Iterator[None]:
     settings.API_RATE_LIMIT = 0
+    # As Django's test client does: a request through the WSGI app must not close the test's
+    # database connection (on PostgreSQL that would end the test's transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 CHECKS = [
