@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -35,6 +35,10 @@ def _body_limit(request: HttpRequest) -> int:
 
 
 def _refuse(request: HttpRequest, *, status: int = 400, too_big: bool = False) -> HttpResponse:
+    if request.path.startswith("/api/"):  # the JSON API's clients read its error shape, not a page
+        detail = "The request body is too large." if too_big else "The request was malformed."
+        code = "too_large" if too_big else "bad_request"
+        return JsonResponse({"detail": detail, "code": code}, status=status)
     return render(request, "400.html", {"too_big": too_big}, status=status)
 
 

@@ -92,7 +92,9 @@ def stage_change_request(*, member: Member, stage: TrainingStage) -> StageChange
     the current stage again withdraws a pending change. Returns the pending change, if any.
     """
     with transaction.atomic():
-        current = Member.objects.select_for_update().select_related("stage").get(pk=member.pk)
+        current = (
+            Member.objects.select_for_update(of=("self",)).select_related("stage").get(pk=member.pk)
+        )
         pending = StageChange.objects.pending().filter(member=current).first()
         now = clock.now()
         if pending is not None and pending.to_stage_id == stage.pk:
@@ -143,7 +145,9 @@ def member_stage_verify(
             f"(use one of: {', '.join(sorted(VERIFIED_SOURCES))})."
         )
     with transaction.atomic():
-        current = Member.objects.select_for_update().select_related("stage").get(pk=member.pk)
+        current = (
+            Member.objects.select_for_update(of=("self",)).select_related("stage").get(pk=member.pk)
+        )
         now = clock.now()
         decided_by = by.user if by is not None else None
         pending = StageChange.objects.select_for_update().pending().filter(member=current).first()

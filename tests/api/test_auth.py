@@ -136,6 +136,23 @@ def test_errors_have_one_shape(world: World) -> None:
         assert set(response.json()) >= {"detail", "code"}
 
 
+def test_requests_refused_before_any_view_answer_in_the_api_shape(world: World) -> None:
+    # A NUL in the address and an oversized body are refused by core's middleware (found by
+    # schemathesis on PostgreSQL: it answered the HTML 400 page to an API client).
+    api = api_for(world.resident)
+    nul = api.client.get("/api/v1/mentorships?q=%00", headers=api.headers)
+    assert nul.status_code == 400 and nul["Content-Type"] == "application/json"
+    assert nul.json()["code"] == "bad_request"
+    big = api.client.post(
+        "/api/v1/requests",
+        "x",
+        content_type="application/json",
+        headers=api.headers,
+        CONTENT_LENGTH="99999999",
+    )
+    assert big.status_code == 413 and big.json()["code"] == "too_large"
+
+
 def test_a_refusal_from_the_services_is_a_409_with_its_reason(world: World) -> None:
     api = api_for(world.resident)
     assert api.post(f"/requests/{world.request.pk}/accept").status_code == 200

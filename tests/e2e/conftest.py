@@ -99,5 +99,8 @@ def log_in(page: object, base_url: str, email: str, password: str) -> None:
 
 
 def log_out(page: object) -> None:
-    page.get_by_role("button", name="Log out").click()  # type: ignore[attr-defined]
+    button = page.get_by_role("button", name="Log out")  # type: ignore[attr-defined]
+    if not button.is_visible():  # on a phone it sits in the folded Menu, as a person finds it
+        page.locator("summary.menu-toggle").click()  # type: ignore[attr-defined]
+    button.click()
     page.wait_for_load_state()  # type: ignore[attr-defined]

@@ -44,12 +44,12 @@ def test_coordinator_imports_a_roster_and_reads_the_dashboard(
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email:").fill(coordinator.user.email)
     page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/2fa/authenticate/")
     page.get_by_label("Code:").fill(
         format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
     )
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
 
     bad, good = tmp_path / "roster.csv", tmp_path / "roster-fixed.csv"
