@@ -249,6 +249,8 @@ class CheckIn(models.Model):
     answers = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = "check-in"
+        verbose_name_plural = "check-ins"
         ordering: ClassVar = ["due_at", "pk"]
         constraints: ClassVar = [
             # The job may run twice: a check-in exists (and is sent) once per slot.
@@ -298,6 +300,8 @@ class AtRisk(models.Model):
     action_note = models.TextField(max_length=2000, blank=True)
 
     class Meta:
+        verbose_name = "at-risk pair"
+        verbose_name_plural = "at-risk pairs"
         ordering: ClassVar = ["-created_at"]
         constraints: ClassVar = [
             models.UniqueConstraint(
