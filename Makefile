@@ -48,6 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/workflow.py
 	$(BIN)/python bench/flash.py
+	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/api.py
 
 # Regenerate the lock after changing pyproject.toml (needs network access to PyPI).
 lock:
