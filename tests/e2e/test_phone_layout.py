@@ -168,16 +168,22 @@ def test_the_phone_menu_folds_and_opens_by_keyboard(
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 1200, 1120])  # narrower: the Menu
 def test_the_coordinators_navigation_fits_one_row_at_1280(
-    browser: Any, live_server: Any, coordinator: Member
+    browser: Any, live_server: Any, coordinator: Member, width: int
 ) -> None:
-    page = _signed_in(browser, live_server, coordinator, {"width": 1280, "height": 800})
-    shots = Shots(page, "coordinator-nav-1280")
+    page = _signed_in(browser, live_server, coordinator, {"width": width, "height": 800})
+    shots = Shots(page, f"coordinator-nav-{width}")
     page.goto(f"{live_server.url}/programs/coordinate/")
     tops = page.evaluate(
         "[...document.querySelectorAll('.nav > li')].map(li => Math.round(li.getBoundingClientRect().top))"
     )
     assert len(set(tops)) == 1, tops
+    # One row, and all of it on the screen: "Log out" was cut off at the right edge at 1200 px.
+    right = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.nav > li')].map(li => li.getBoundingClientRect().right))"
+    )
+    assert right <= page.evaluate("document.documentElement.clientWidth"), right
     assert not page.locator("summary.menu-toggle").is_visible()
     page.locator(".submenu summary").click()
     shots("task-force-menu")

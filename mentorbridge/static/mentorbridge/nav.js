@@ -3,7 +3,7 @@
 // Also: a Task Force submenu closes when focus or a click leaves it, or on Escape.
 (function () {
   "use strict";
-  var wide = window.matchMedia("(min-width: 861px)");
+  var wide = window.matchMedia("(min-width: 1101px)")  // as site.css;
   function sync() {
     var menu = document.getElementById("site-menu");
     if (menu) { menu.open = wide.matches; }
