@@ -360,3 +360,57 @@ def _to_login(location: str) -> bool:
     return bool(
         re.search(r"/accounts/(login|2fa/totp/activate|reauthenticate)|/admin/login", location)
     )
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_every_url_refuses_an_oversized_body_and_too_many_fields_changing_nothing(
+    debug: bool,
+    settings: Any,
+    student: Member,
+    resident: Member,
+    surgeon: Member,
+    outsider: Member,
+    coordinator: Member,
+    coordinator_no_totp: Member,
+) -> None:
+    # Issue 15: a 50 MB part was spooled whatever its type, and 1,001 query fields made a 500 with
+    # DEBUG on. Both are refused before any view, on every URL the project has.
+    from django.urls import Resolver404, resolve
+
+    settings.DEBUG = debug
+    members = {
+        "student": student,
+        "resident": resident,
+        "surgeon": surgeon,
+        "outsider": outsider,
+        "coordinator": coordinator,
+        "coordinator_no_totp": coordinator_no_totp,
+    }
+    world = build_world(coordinator, members)
+    client = client_for(student)
+    too_many = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    before = fingerprint()
+    failures: list[str] = []
+    for pattern in url_patterns():
+        expect = expectation(pattern.name)
+        assert expect is not None
+        path = fill(pattern, expect, world)
+        try:
+            limit = max(
+                settings.REQUEST_BODY_MAX_BYTES,
+                int(getattr(resolve(path).func, "upload_max_bytes", 0)),
+            )
+        except Resolver404:
+            limit = settings.REQUEST_BODY_MAX_BYTES
+        big = client.post(path, "x", content_type="text/plain", CONTENT_LENGTH=str(limit + 1))
+        if big.status_code != 413:
+            failures.append(
+                f"POST {path} ({pattern.name}) with {limit + 1} bytes -> {big.status_code}"
+            )
+        crowded = client.get(f"{path}?{too_many}")
+        if crowded.status_code != 400:
+            failures.append(
+                f"GET {path} ({pattern.name}) with too many fields -> {crowded.status_code}"
+            )
+    assert not changed(before, fingerprint())
+    assert not failures, "\n".join(failures)
