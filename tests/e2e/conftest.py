@@ -104,3 +104,15 @@ def log_out(page: object) -> None:
         page.locator("summary.menu-toggle").click()  # type: ignore[attr-defined]
     button.click()
     page.wait_for_load_state()  # type: ignore[attr-defined]
+
+
+def fresh_totp_code(secret: str) -> str:
+    """The current TOTP code, with time left to type it: a code read in the last seconds of its
+    30-second window would be refused once the window turns (a flaky login on a busy CI)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    if 30 - time.time() % 30 < 5:
+        time.sleep(30 - time.time() % 30 + 0.5)
+    return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))

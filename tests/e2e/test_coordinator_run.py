@@ -4,10 +4,8 @@ and publishes."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 
 from mentorbridge.matching import features
@@ -16,6 +14,7 @@ from mentorbridge.programs.models import Cycle
 
 from ..conftest import TOTP_SECRET
 from ..factories import PASSWORD
+from .conftest import fresh_totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,9 +30,7 @@ def test_coordinator_batch_match_swap_publish(live_server, page, shots, coordina
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/2fa/authenticate/")
     shots("two-factor")
-    page.get_by_label("Code:").fill(
-        format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
-    )
+    page.get_by_label("Code:").fill(fresh_totp_code(TOTP_SECRET))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
 
