@@ -47,14 +47,7 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = None
-    for port in range(8650, 8700):  # the api helper's port range
-        try:
-            server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-            break
-        except OSError:
-            continue
-    assert server is not None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # any free port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

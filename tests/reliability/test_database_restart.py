@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import urllib.error
@@ -21,7 +22,16 @@ import pytest
 from .conftest import PYTHON, ROOT, skip_unless_postgres, wait_for
 
 BIN = Path("/usr/lib/postgresql/15/bin")
-PG_PORT, WEB_PORT = 8451, 8452
+
+
+def _free_port() -> int:
+    # Any free port: several checkouts may run this suite at once on one machine.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+PG_PORT, WEB_PORT = _free_port(), _free_port()
 pytestmark = [
     skip_unless_postgres,
     pytest.mark.skipif(not (BIN / "initdb").exists(), reason="PostgreSQL 15 binaries not found"),
