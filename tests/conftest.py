@@ -23,10 +23,10 @@ def _fast_hashing(settings: object) -> None:
     # mentor tables are cached per cycle id, which the next test's database reuses.
     from django.core.cache import cache
 
-    from mentorbridge.matching import features
+    from mentorbridge.matching import pool
 
     cache.clear()
-    features.clear_cache()
+    pool.clear_cache()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 

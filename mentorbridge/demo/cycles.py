@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 
 from mentorbridge.core import clock
+from mentorbridge.matching.pool import pools_changed
 from mentorbridge.members.models import Institution, Member
 from mentorbridge.programs.models import Cycle, Enrollment, Program
 
@@ -118,6 +119,6 @@ def seed_cycles() -> int:
         ],
         batch_size=5000,
     )
-    for cycle in cycles.values():
-        Cycle.objects.filter(pk=cycle.pk).update(pool_version=cycle.pool_version + 1)
+    # Bulk inserts send no signals: tell the mentor pools themselves.
+    pools_changed(cycle_ids=[cycle.pk for cycle in cycles.values()])
     return len(new)

@@ -2,15 +2,14 @@
 
 A fixed number of queries whatever the pool size: one for the enrollments with their members, one
 per many-to-many relation, one for private identity answers. The mentor table of a cycle is cached
-per process and rebuilt when the cycle's `pool_version` changes; remaining capacity is always read
-fresh because it changes with every accepted request.
+per process (`pool.mentor_pool`); remaining capacity is always read fresh (`full_mentors`) because
+it changes with every accepted request.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 import zoneinfo
 from collections import defaultdict
 from typing import Any
@@ -141,29 +140,3 @@ def full_mentors(cycle: Cycle) -> set[int]:
         .filter(Q(mentee_count__gte=F("capacity")) | ~Q(status=Enrollment.Status.ACTIVE))
         .values_list("pk", flat=True)
     )
-
-
-_cache_lock = threading.Lock()
-_mentor_cache: dict[int, tuple[int, People, Any]] = {}
-
-
-def mentor_pool(cycle: Cycle) -> tuple[People, Any]:
-    """All active mentors of a cycle and their scoring index, cached per process until the pool
-    changes (enrollments and their edits bump `Cycle.pool_version`)."""
-    from .engine.scoring import MentorIndex
-
-    version = Cycle.objects.filter(pk=cycle.pk).values_list("pool_version", flat=True).first() or 0
-    with _cache_lock:
-        cached = _mentor_cache.get(cycle.pk)
-    if cached and cached[0] == version:
-        return cached[1], cached[2]
-    people = load_people(queryset=Enrollment.objects.filter(cycle=cycle).active().mentors())
-    index = MentorIndex(people)
-    with _cache_lock:
-        _mentor_cache[cycle.pk] = (version, people, index)
-    return people, index
-
-
-def clear_cache() -> None:
-    with _cache_lock:
-        _mentor_cache.clear()

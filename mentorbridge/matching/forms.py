@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from .engine import factors
+
 
 class RequestForm(forms.Form):
     message = forms.CharField(
@@ -50,27 +52,6 @@ class FindForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
-# What each score weight rewards, in the coordinator's words (the engine's factor names as keys).
-WEIGHT_WORDS: dict[str, tuple[str, str]] = {
-    "interests": ("Shared interests", "Subspecialty interests both members listed."),
-    "topics": ("Topics covered", "The mentor offers the guidance the mentee asked for."),
-    "programs": ("Target program", "The mentor trains at a program the mentee is aiming for."),
-    "region": ("Region", "Both in the same region."),
-    "time_zone": ("Time zone", "Fewer hours apart score higher."),
-    "language": ("Language", "A shared language besides English."),
-    "concordance": (
-        "Identity preferences met",
-        "A mentee's optional, private wish for a mentor of the same gender or background "
-        "(a soft preference; answers stay private and are reported only in aggregate).",
-    ),
-    "meeting": ("Meeting style", "Meeting formats and frequency both would like."),
-    "text": (
-        "Goals and bio similarity",
-        "How close the mentee's goals are to the mentor's bio and topics, word by word.",
-    ),
-}
-
-
 class MatchRunForm(forms.Form):
     objective = forms.ChoiceField(
         label="What should the run optimise?",
@@ -108,7 +89,9 @@ class MatchRunForm(forms.Form):
         self.cycle = cycle
         self.weight_names = list(weights)
         for name, value in weights.items():
-            label, help_text = WEIGHT_WORDS.get(name, (name.replace("_", " ").capitalize(), ""))
+            factor = factors.BY_NAME.get(name)
+            label = factor.label if factor else name.replace("_", " ").capitalize()
+            help_text = factor.rewards if factor else ""
             self.fields[f"w_{name}"] = forms.FloatField(
                 label=label,
                 help_text=help_text,

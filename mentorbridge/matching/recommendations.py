@@ -1,12 +1,13 @@
 """Recommended mentors for a mentee, ranked by the engine's score, each with reasons in plain words.
 
 Server-side cost does not grow in queries with the pool: the mentor table of the cycle comes from
-the per-process cache (`features.mentor_pool`), seats left from one query, and only the page of
+the per-process cache (`pool.mentor_pool`), seats left from one query, and only the page of
 mentors shown is loaded as model objects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 from mentorbridge.members.models import Interest, Language, Member, Topic, TrainingStage
 from mentorbridge.programs.models import Enrollment
 
-from . import features
+from . import features, pool
 from .engine import scoring
 from .services import blocked_members
 
@@ -65,6 +66,120 @@ def in_sentence(name: str) -> str:
     return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
 
 
+@dataclass(frozen=True)
+class _Pair:
+    """What the reasons for mentor j may name, and for whom they are written: the mentee's page
+    ("She is in your region ...") or, with `letter`, the mentee's first message to the mentor
+    ("you are in my region ...")."""
+
+    mentee: features.People
+    mentors: features.People
+    j: int
+    names: dict[str, dict[int, str]]
+    who: str  # "She", "He", "They" or the mentor's first name
+    letter: bool
+
+    @property
+    def verb_s(self) -> str:
+        return "" if self.who == "They" else "s"
+
+
+def _interests(p: _Pair) -> str:
+    shared = sorted(
+        p.names["interest"][i]
+        for i in p.mentee.interests[0] & p.mentors.interests[p.j]
+        if i in p.names["interest"]
+    )
+    if not shared:
+        return ""
+    # "congenital surgery" reads naturally; "transplant and mechanical support" does not take
+    # "surgery", so the word is added only to the areas named by their anatomy.
+    areas = join_words(
+        f"{in_sentence(s)} surgery" if s in SURGERY_AREAS else in_sentence(s) for s in shared
+    )
+    return f"we share an interest in {areas}" if p.letter else f"You both focus on {areas}"
+
+
+def _topics(p: _Pair) -> str:
+    if p.letter:  # the drafted message names the topics itself
+        return ""
+    covered = join_words(
+        in_sentence(name)
+        for name in sorted(
+            p.names["topic"][t]
+            for t in p.mentee.topics[0] & p.mentors.topics[p.j]
+            if t in p.names["topic"]
+        )[:3]
+    )
+    return f"{p.who} offer{p.verb_s} guidance on {covered}" if covered else ""
+
+
+def _programs(p: _Pair) -> str:
+    place = p.mentors.institution_names[p.j]
+    if p.letter:
+        return f"you train at {place}, a program I am considering"
+    return f"{p.who} train{p.verb_s} at a program on your list ({place})"
+
+
+def _region(p: _Pair) -> str:
+    region = p.mentors.regions[p.j]
+    if p.letter:
+        return f"you are in my region ({region}), which would help with away rotations"
+    return (
+        f"{p.who} {'are' if p.who == 'They' else 'is'} in your region ({region}), "
+        "handy for away rotations"
+    )
+
+
+def _time_zone(p: _Pair) -> str:
+    hours = round(abs(p.mentee.utc_offsets[0] - p.mentors.utc_offsets[p.j]))
+    plural = "s" if hours != 1 else ""
+    if p.letter:
+        return (
+            "we are in the same time zone"
+            if hours == 0
+            else f"we are only {hours} hour{plural} apart"
+        )
+    return "Same time zone" if hours == 0 else f"{hours} hour{plural} of time difference"
+
+
+def _language(p: _Pair) -> str:
+    besides_english = len(p.mentee.languages[0] & p.mentors.languages[p.j]) > 1
+    if p.letter:
+        return "we share a language besides English" if besides_english else ""
+    return "You share a language besides English" if besides_english else "You share a language"
+
+
+def _concordance(p: _Pair) -> str:
+    # Member pages score without private answers (features.load_people), so this factor can only
+    # come from the public preferences: institution, region, language.
+    return "" if p.letter else "Meets the institution, region or language you asked for"
+
+
+def _meeting(p: _Pair) -> str:
+    return "we like to meet the same way" if p.letter else "You like to meet the same way"
+
+
+def _text(p: _Pair) -> str:
+    possessive = {"She": "her", "He": "his", "They": "their"}.get(p.who, f"{p.who}'s")
+    return "your path matches my goals" if p.letter else f"Your goals echo {possessive} bio"
+
+
+# One reason per score factor of the engine's registry (a test holds the two lists equal); a
+# reason that comes out empty is left out.
+REASONS: dict[str, Callable[[_Pair], str]] = {
+    "interests": _interests,
+    "topics": _topics,
+    "programs": _programs,
+    "region": _region,
+    "time_zone": _time_zone,
+    "language": _language,
+    "concordance": _concordance,
+    "meeting": _meeting,
+    "text": _text,
+}
+
+
 def _words(
     mentee: features.People,
     mentors: features.People,
@@ -75,99 +190,14 @@ def _words(
     *,
     letter: bool = False,
 ) -> list[str]:
-    """Plain-language reasons for the factors that actually contributed, strongest first.
-
-    For the mentee's page by default ("She is in your region ..."); with `letter`, as the mentee
-    would write them to the mentor in a first message ("you are in my region ...").
-    """
+    """Plain-language reasons for the factors that actually contributed, strongest first."""
     who = _subject(mentor_member) if mentor_member else "This mentor"
-    verb_s = "" if who == "They" else "s"
+    pair = _Pair(mentee=mentee, mentors=mentors, j=j, names=names, who=who, letter=letter)
     reasons: list[tuple[float, str]] = []
     for factor, value in contributions:
-        if value <= 0:
-            continue
-        if factor == "interests":
-            shared = sorted(
-                names["interest"][i]
-                for i in mentee.interests[0] & mentors.interests[j]
-                if i in names["interest"]
-            )
-            if shared:
-                # "congenital surgery" reads naturally; "transplant and mechanical support" does not
-                # take "surgery", so the word is added only to the areas named by their anatomy.
-                areas = join_words(
-                    f"{in_sentence(s)} surgery" if s in SURGERY_AREAS else in_sentence(s)
-                    for s in shared
-                )
-                text = (
-                    f"we share an interest in {areas}" if letter else f"You both focus on {areas}"
-                )
-                reasons.append((value, text))
-        elif factor == "topics" and not letter:  # the drafted message names the topics itself
-            covered = join_words(
-                in_sentence(name)
-                for name in sorted(
-                    names["topic"][t]
-                    for t in mentee.topics[0] & mentors.topics[j]
-                    if t in names["topic"]
-                )[:3]
-            )
-            if covered:
-                reasons.append((value, f"{who} offer{verb_s} guidance on {covered}"))
-        elif factor == "programs":
-            place = mentors.institution_names[j]
-            text = (
-                f"you train at {place}, a program I am considering"
-                if letter
-                else f"{who} train{verb_s} at a program on your list ({place})"
-            )
-            reasons.append((value, text))
-        elif factor == "region":
-            region = mentors.regions[j]
-            text = (
-                f"you are in my region ({region}), which would help with away rotations"
-                if letter
-                else f"{who} {'are' if who == 'They' else 'is'} in your region ({region}), "
-                "handy for away rotations"
-            )
-            reasons.append((value, text))
-        elif factor == "time_zone":
-            hours = round(abs(mentee.utc_offsets[0] - mentors.utc_offsets[j]))
-            if letter:
-                text = (
-                    "we are in the same time zone"
-                    if hours == 0
-                    else f"we are only {hours} hour{'s' if hours != 1 else ''} apart"
-                )
-            else:
-                text = (
-                    "Same time zone"
-                    if hours == 0
-                    else f"{hours} hour{'s' if hours != 1 else ''} of time difference"
-                )
-            reasons.append((value, text))
-        elif factor == "language":
-            besides_english = len(mentee.languages[0] & mentors.languages[j]) > 1
-            if letter:
-                text = "we share a language besides English" if besides_english else ""
-            else:
-                text = (
-                    "You share a language besides English"
-                    if besides_english
-                    else "You share a language"
-                )
-            if text:
-                reasons.append((value, text))
-        elif factor == "concordance" and not letter:
-            # Member pages score without private answers (features.load_people), so this factor
-            # can only come from the public preferences: institution, region, language.
-            reasons.append((value, "Meets the institution, region or language you asked for"))
-        elif factor == "meeting":
-            text = "we like to meet the same way" if letter else "You like to meet the same way"
-            reasons.append((value, text))
-        elif factor == "text":
-            possessive = {"She": "her", "He": "his", "They": "their"}.get(who, f"{who}'s")
-            text = "your path matches my goals" if letter else f"Your goals echo {possessive} bio"
+        write = REASONS.get(factor)  # the score's floor ("base") has no reason
+        text = write(pair) if write is not None and value > 0 else ""
+        if text:
             reasons.append((value, text))
     reasons.sort(key=lambda r: -r[0])
     return [text for _, text in reasons]
@@ -231,7 +261,7 @@ def for_mentee(
     from .models import MentorshipRequest
 
     cycle = enrollment.cycle
-    mentors, index = features.mentor_pool(cycle)
+    mentors, index = pool.mentor_pool(cycle)
     mentee = features.load_people(queryset=Enrollment.objects.filter(pk=enrollment.pk))
     weights = cycle.program.effective_weights()
     scores, factors = scoring.score_one(mentee, mentors, weights, index)  # -inf: not eligible
@@ -292,7 +322,7 @@ def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -
     """Why this mentor fits, scored against the cycle's pool like the find page."""
     mentee = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_enrollment.pk))
     weights = mentee_enrollment.cycle.program.effective_weights()
-    mentors, index = features.mentor_pool(mentee_enrollment.cycle)
+    mentors, index = pool.mentor_pool(mentee_enrollment.cycle)
     try:
         j = mentors.enrollment_ids.index(mentor_enrollment.pk)
     except ValueError:  # no longer in the pool (withdrawn): score the pair on its own
@@ -313,7 +343,7 @@ def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -
 
 def filter_options(cycle: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """The choices of each filter on the find page, from the cycle's mentor pool."""
-    mentors, _ = features.mentor_pool(cycle)
+    mentors, _ = pool.mentor_pool(cycle)
     present = {
         "interest": set().union(*mentors.interests) if len(mentors) else set(),
         "topic": set().union(*mentors.topics) if len(mentors) else set(),

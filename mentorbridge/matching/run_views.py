@@ -14,6 +14,7 @@ from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.programs.models import Cycle
 
 from . import runs
+from .engine import factors
 from .forms import MatchRunForm
 from .models import MatchProposal, MatchRun, MentorshipRequest
 
@@ -149,21 +150,12 @@ def _why(reasons: list[list[object]]) -> str:
     total = sum(value for _, value in parts)
     if not total:
         return ""
-    return " · ".join(
-        f"{FACTOR_NAMES.get(name, name)} {round(100 * value / total)}%" for name, value in parts[:3]
-    )
+    return " · ".join(f"{_short(name)} {round(100 * value / total)}%" for name, value in parts[:3])
 
 
-FACTOR_NAMES = {
-    "interests": "shared interests",
-    "topics": "topics covered",
-    "programs": "target program",
-    "region": "region",
-    "time_zone": "time zone",
-    "language": "language",
-    "meeting": "meeting style",
-    "text": "goals/bio similarity",
-}
+def _short(name: str) -> str:
+    factor = factors.BY_NAME.get(name)
+    return factor.short if factor else name
 
 
 def _pair_words(proposal: MatchProposal) -> str:

@@ -36,7 +36,8 @@ class TrainingStageAdmin(TaxonomyAdmin):
 @admin.action(description="Approve selected institutions")
 def approve(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     for institution in queryset.filter(is_approved=False):
-        Institution.objects.filter(pk=institution.pk).update(is_approved=True)
+        institution.is_approved = True
+        institution.save(update_fields=["is_approved"])  # a save: the mentor pools hear of it
         modeladmin.log_change(request, institution, "Approved (admin action)")
 
 

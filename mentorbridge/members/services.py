@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 
 from mentorbridge.core import clock, events
 
@@ -37,7 +36,6 @@ def profile_update(*, profile_form: ProfileForm, identity_form: PrivateIdentityF
     """
     with transaction.atomic():
         instance: Member = profile_form.instance
-        before = Member.objects.filter(pk=instance.pk).values_list("stage_id", flat=True).first()
         requested: TrainingStage | None = profile_form.cleaned_data.get("stage")
         if requested is not None:
             stage_change_request(member=instance, stage=requested)
@@ -47,11 +45,6 @@ def profile_update(*, profile_form: ProfileForm, identity_form: PrivateIdentityF
         identity = identity_form.save(commit=False)
         identity.member = member
         identity.save()
-        # Mentor tables are cached per cycle and read the profile (languages, interests, time
-        # zone, private answers...): cycles where this member mentors must rebuild theirs. A
-        # rebuild costs each app process about a second at 10,000 mentors, so not on a no-op save.
-        if member.stage_id != before or profile_form.has_changed() or identity_form.has_changed():
-            _bump_mentor_pools(member)
     return member
 
 
@@ -69,19 +62,9 @@ def institution_propose(*, member: Member, form: InstitutionProposalForm) -> Ins
     return institution
 
 
-def _bump_mentor_pools(member: Member) -> None:
-    """Cycles where this member mentors cache their stage: make those tables rebuild."""
-    from mentorbridge.programs.models import Cycle, Enrollment
-
-    Cycle.objects.filter(
-        enrollments__member=member, enrollments__role=Enrollment.Role.MENTOR
-    ).update(pool_version=F("pool_version") + 1)
-
-
 def _set_stage(*, member: Member, stage: TrainingStage) -> None:
-    Member.objects.filter(pk=member.pk).update(stage=stage, updated_at=clock.now())
     member.stage = stage
-    _bump_mentor_pools(member)
+    member.save(update_fields=["stage", "updated_at"])  # a save: the mentor pools hear of it
 
 
 def stage_change_request(*, member: Member, stage: TrainingStage) -> StageChange | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from mentorbridge.core.permissions import is_coordinator
-from mentorbridge.members.models import Member
+from mentorbridge.members.models import Member, PodVisibility
 
 from .models import AuditEntry, CheckIn, Meeting, Mentorship
 
@@ -78,3 +78,42 @@ def get_check_in_for_member(member: Member, pk: int) -> CheckIn:
     if check_in is None:
         raise Http404("No such check-in.")
     return check_in
+
+
+POD_LENGTH = 5  # student → resident → surgeon, with room for the ladders of later programs
+
+
+def pod_for(member: Member) -> list[list[Member]]:
+    """Ladders through this member (their mentee, them, their mentor and up), when everyone on
+    one agreed to appear in pods.
+
+    Only the chain around the member is loaded: their mentees, then their mentor, that mentor's
+    mentor and so on (one query a rung, at most four), so the queries do not grow with the
+    mentorships on the site. A mentee with two mentors (two programs) climbs through the
+    mentorship that started first.
+    """
+    if not PodVisibility.objects.filter(member=member, visible=True).exists():
+        return []
+    active = Mentorship.objects.active().select_related("mentee", "mentor")
+    below = [m.mentee for m in active.filter(mentor=member)]
+    above: list[Member] = []
+    node = member
+    while len(above) < POD_LENGTH - 1:
+        up = active.filter(mentee_id=node.pk).order_by("started_at", "-pk").first()
+        if up is None:
+            break
+        node = up.mentor
+        above.append(node)
+    ladders = []
+    for start in below or [member]:
+        ladder = ([start] if start.pk != member.pk else []) + [member]
+        ladder += above[: POD_LENGTH - len(ladder)]
+        if len(ladder) >= 2:
+            ladders.append(ladder)
+    people = {p.pk for ladder in ladders for p in ladder}
+    visible = set(
+        PodVisibility.objects.filter(member_id__in=people, visible=True).values_list(
+            "member_id", flat=True
+        )
+    )
+    return [ladder for ladder in ladders if all(p.pk in visible for p in ladder)]

@@ -48,7 +48,12 @@ from .models import (
     Milestone,
     Resource,
 )
-from .selectors import get_check_in_for_member, get_meeting_for_member, get_mentorship_for_member
+from .selectors import (
+    get_check_in_for_member,
+    get_meeting_for_member,
+    get_mentorship_for_member,
+    pod_for,
+)
 
 
 def render_message(body: str) -> str:
@@ -83,29 +88,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "mentors_someone": Mentorship.objects.filter(mentor=member).exists(),
         },
     )
-
-
-def pod_for(member: Member) -> list[list[Member]]:
-    """Ladders through this member: student → resident → surgeon, when everyone on it agreed."""
-    visible = set(PodVisibility.objects.filter(visible=True).values_list("member_id", flat=True))
-    if member.pk not in visible:
-        return []
-    active = Mentorship.objects.active().select_related("mentee", "mentor")
-    above = {m.mentee_id: m.mentor for m in active}
-    below: dict[int, list[Member]] = {}
-    for m in active:
-        below.setdefault(m.mentor_id, []).append(m.mentee)
-    ladders = []
-    for start in below.get(member.pk, []) or [member]:
-        ladder = [start] if start.pk != member.pk else []
-        node = member
-        ladder.append(node)
-        while node.pk in above and len(ladder) < 5:
-            node = above[node.pk]
-            ladder.append(node)
-        if len(ladder) >= 2 and all(p.pk in visible for p in ladder):
-            ladders.append(ladder)
-    return ladders
 
 
 @require_GET

@@ -103,7 +103,8 @@ class Cycle(models.Model):
     enrollment_closes = models.DateField()
     match_date = models.DateField()
     term_end = models.DateField()
-    # Bumped whenever the mentor pool changes, so cached recommendation tables know to rebuild.
+    # Moved whenever the mentor pool changes (only by matching/pool.py), so cached recommendation
+    # tables know to rebuild.
     pool_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
@@ -74,8 +73,6 @@ def enrollment_create(
                 )
             enrollment.topics.set(topics or [])
             enrollment.target_programs.set(target_programs or [])
-            if role == Enrollment.Role.MENTOR:
-                Cycle.objects.filter(pk=cycle.pk).update(pool_version=F("pool_version") + 1)
     except IntegrityError:
         raise EnrollmentError(f"You are already enrolled as a {role} in {cycle}.") from None
     return enrollment
@@ -99,7 +96,6 @@ def enrollment_update(
         enrollment.save()
         enrollment.topics.set(topics)
         enrollment.target_programs.set(target_programs)
-        Cycle.objects.filter(pk=enrollment.cycle_id).update(pool_version=F("pool_version") + 1)
     return enrollment
 
 
@@ -108,7 +104,8 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> None:
     from mentorbridge.matching.models import MentorshipRequest
 
     with transaction.atomic():
-        Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.WITHDRAWN)
+        enrollment.status = Enrollment.Status.WITHDRAWN
+        enrollment.save(update_fields=["status"])  # a save: the mentor pool hears of it
         now = clock.now()
         MentorshipRequest.objects.pending().filter(mentee_enrollment=enrollment).update(
             state=MentorshipRequest.State.WITHDRAWN, answered_at=now
@@ -116,7 +113,6 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> None:
         MentorshipRequest.objects.pending().filter(mentor_enrollment=enrollment).update(
             state=MentorshipRequest.State.WITHDRAWN, answered_at=now
         )
-        Cycle.objects.filter(pk=enrollment.cycle_id).update(pool_version=F("pool_version") + 1)
 
 
 def cycle_set_status(*, cycle: Cycle, status: str, by: Any = None) -> Cycle:

@@ -19,9 +19,6 @@ TOP = {"dashboard", "api", "community", "demo"}
 # Upward imports still in the code, each with its reason; the list may only shrink (a test fails
 # on an entry that is no longer needed). Written as (importing module, imported module).
 KNOWN_UPWARD = {
-    # Cycles whose mentors a member mentors in cache the member's stage; the cache's version is
-    # bumped where the stage changes (to go with cache invalidation in one place).
-    ("mentorbridge.members.services", "mentorbridge.programs.models"),
     # Withdrawing an enrollment withdraws its open requests, which live in matching.
     ("mentorbridge.programs.services", "mentorbridge.matching.models"),
 }

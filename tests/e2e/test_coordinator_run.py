@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from mentorbridge.matching import features
+from mentorbridge.matching import pool
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.programs.models import Cycle
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 
 def test_coordinator_batch_match_swap_publish(live_server, page, shots, coordinator) -> None:
-    features.clear_cache()
+    pool.clear_cache()
     call_command("seed_demo", "--size", "80", "--quiet-logins")
     cycle = Cycle.objects.get(program__slug="student-resident")
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from mentorbridge.matching import features
+from mentorbridge.matching import pool
 from mentorbridge.members.models import Interest, Language, Topic
 from mentorbridge.mentorships.models import Mentorship
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 
 def test_student_requests_and_resident_accepts_from_email(live_server, page, shots) -> None:
-    features.clear_cache()
+    pool.clear_cache()
     cycle = make_cycle(name="2026–27")
     congenital = Interest.objects.get(slug="congenital")
     english = Language.objects.get(slug="english")
@@ -104,7 +104,7 @@ def test_student_requests_and_resident_accepts_from_email(live_server, page, sho
 def test_a_language_requirement_that_leaves_nobody_is_explained_and_relaxed(
     live_server, page, shots
 ) -> None:
-    features.clear_cache()
+    pool.clear_cache()
     cycle = make_cycle(name="2026–27")
     english = Language.objects.get(slug="english")
     student = MemberFactory(

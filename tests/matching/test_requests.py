@@ -9,7 +9,6 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core import mail, signing
-from django.db.models import F
 from django.test import Client
 
 from mentorbridge.core import clock
@@ -90,7 +89,6 @@ def test_the_suggested_message_speaks_to_the_mentor(mentee: Enrollment, mentor: 
     pathways = Topic.objects.get(slug="career-pathways-integrated-i-6-vs-traditional")
     mentee.topics.set([pathways])
     mentor.topics.set([pathways])
-    Cycle.objects.filter(pk=mentee.cycle_id).update(pool_version=F("pool_version") + 1)
     body = html.unescape(
         client_for(mentee.member)
         .get(f"/matching/enrollments/{mentee.pk}/request/{mentor.pk}/")

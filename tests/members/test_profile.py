@@ -212,7 +212,7 @@ def test_roles_follow_the_training_stage(
 
 def test_a_mentors_profile_edit_refreshes_the_mentor_tables(resident: Member) -> None:
     """Recommendations and match runs read languages and interests from cached mentor tables."""
-    from mentorbridge.matching import features
+    from mentorbridge.matching import pool
     from mentorbridge.programs.models import Cycle
 
     from ..factories import enroll, make_cycle
@@ -220,7 +220,7 @@ def test_a_mentors_profile_edit_refreshes_the_mentor_tables(resident: Member) ->
     mentoring, other = make_cycle(), make_cycle("resident-surgeon")
     enroll(resident, mentoring, "mentor", capacity=2)
     spanish = Language.objects.get(slug="spanish")
-    assert spanish.pk not in features.mentor_pool(mentoring)[0].languages[0]
+    assert spanish.pk not in pool.mentor_pool(mentoring)[0].languages[0]
     versions = dict(Cycle.objects.values_list("pk", "pool_version"))
     response = client_for(resident).post(
         "/members/me/edit/",
@@ -229,9 +229,11 @@ def test_a_mentors_profile_edit_refreshes_the_mentor_tables(resident: Member) ->
         ),
     )
     assert response.status_code == 302
-    assert Cycle.objects.get(pk=mentoring.pk).pool_version == versions[mentoring.pk] + 1
+    # Moved (once per changed row or relation the pool reads: the count does not matter).
+    edited = Cycle.objects.get(pk=mentoring.pk).pool_version
+    assert edited > versions[mentoring.pk]
     assert Cycle.objects.get(pk=other.pk).pool_version == versions[other.pk]
-    assert spanish.pk in features.mentor_pool(mentoring)[0].languages[0]
+    assert spanish.pk in pool.mentor_pool(mentoring)[0].languages[0]
     # Saving again without a change leaves the cached tables alone.
     client_for(resident).post(
         "/members/me/edit/",
@@ -239,4 +241,4 @@ def test_a_mentors_profile_edit_refreshes_the_mentor_tables(resident: Member) ->
             full_name=resident.full_name, stage=resident.stage_id, languages=[spanish.pk]
         ),
     )
-    assert Cycle.objects.get(pk=mentoring.pk).pool_version == versions[mentoring.pk] + 1
+    assert Cycle.objects.get(pk=mentoring.pk).pool_version == edited

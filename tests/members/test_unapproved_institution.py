@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mentorbridge.matching import features
+from mentorbridge.matching import pool
 from mentorbridge.members.models import Institution, Member
 
 from ..conftest import client_for
@@ -27,7 +27,7 @@ def test_an_unapproved_institution_is_shown_only_to_its_proposer(
     cycle = make_cycle()
     mentee = enroll(student, cycle, "mentee")
     mentor = enroll(resident, cycle, "mentor")
-    features.clear_cache()
+    pool.clear_cache()
     mentorship = make_mentorship(resident, surgeon, make_cycle("resident-surgeon"))
     pages = {
         "profile": client_for(student).get(f"/members/{resident.pk}/"),

@@ -7,6 +7,8 @@
 - `prefs_from_scores` — ranked lists from a score matrix, for members who did not rank;
   `put_first` puts a member's own ranking ahead of the score-derived order.
 - `quality_report` — what a coordinator needs to judge an assignment.
+- `factors` — the registry of score factors (names, labels, the rules written once);
+  `topk` — top-k candidate selection (each side's best pairs).
 - `scoring` — explainable compatibility from plain tables (`PeopleTable`), candidate pairs from
   both sides' top-k (`candidates`), and each factor's part of a pair's score (`explain_pair`).
 
@@ -14,9 +16,10 @@ The command line (`python -m mentorbridge.matching.engine stable|optimal`) is in
 """
 
 from .assign import OBJECTIVES, assign, optimal_assign
+from .factors import FACTORS
+from .factors import NAMES as FACTOR_NAMES
 from .report import quality_report
 from .scoring import (
-    FACTORS,
     MenteeRows,
     MentorIndex,
     candidates,
@@ -30,6 +33,7 @@ from .tables import PeopleTable
 
 __all__ = [
     "FACTORS",
+    "FACTOR_NAMES",
     "OBJECTIVES",
     "MenteeRows",
     "MentorIndex",

@@ -15,6 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 from ortools.graph.python import max_flow, min_cost_flow
 
+from .topk import dense_keep, top_per_group
+
 OBJECTIVES = ("total", "coverage", "maximin")
 SCALE = 1_000_000
 # Above this many pairs, "total" is solved on each side's best pairs first and certified (below
@@ -253,21 +255,6 @@ def _certify(
     )
 
 
-def _top_per_group(groups: np.ndarray, weight: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """Mask of each group's `limit[group]` heaviest pairs (weights ≥ 1; ties broken by the sort,
-    the same way every run). Group and weight pack into one int64 key when they fit."""
-    bits = int(weight.max()).bit_length() if weight.size else 1
-    if bits + int(groups.max() if groups.size else 0).bit_length() <= 62:
-        order = np.argsort((groups << bits) | ((1 << bits) - 1 - weight))
-    else:
-        order = np.lexsort((-weight, groups))
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.diff(sorted_groups, prepend=-1))
-    place = np.empty(order.size, dtype=np.int64)
-    place[order] = np.arange(order.size) - np.repeat(starts, np.diff(starts, append=order.size))
-    return np.asarray(place < limit[groups])
-
-
 def _total_by_pruning(
     n: int,
     m: int,
@@ -283,7 +270,7 @@ def _total_by_pruning(
     added and it is solved again. Falls back to the whole network if it cannot certify."""
     weight = -costs
     k = PRUNE_K
-    keep = _top_per_group(rows, weight, np.full(n, k)) | _top_per_group(cols, weight, k * caps)
+    keep = top_per_group(rows, weight, np.full(n, k)) | top_per_group(cols, weight, k * caps)
     for _ in range(max_rounds):
         kept = np.flatnonzero(keep)
         assignment = _solve(n, m, rows[kept], cols[kept], costs[kept], caps, maximize_flow=False)
@@ -318,16 +305,7 @@ def optimal_assign_pruned(
     caps = np.asarray(capacities, dtype=np.int64)
     allowed = scores > 0
     weights = np.where(allowed, _scaled(scores), 0)
-    keep = np.zeros((n, m), dtype=bool)
-    kk = min(k, m)
-    if kk:
-        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-        np.put_along_axis(keep, top, True, axis=1)
-    for j in range(m):
-        kj = int(min(n, k * max(int(caps[j]), 1)))
-        if kj:
-            keep[np.argpartition(-scores[:, j], kj - 1)[:kj], j] = True
-    keep &= allowed
+    keep = dense_keep(scores, k, k * np.maximum(caps, 1))
     rounds = 0
     method = "flow"
     while True:

@@ -13,29 +13,17 @@ them equal.
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from .factors import FLOOR, NAMES, normalised, same_gender, shared_background, stretch_text
 from .tables import PeopleTable as People
-
-FACTORS = (
-    "interests",
-    "topics",
-    "programs",
-    "region",
-    "time_zone",
-    "language",
-    "concordance",
-    "meeting",
-    "text",
-)
-# Scores the engine stores must be > 0; an eligible pair with no factor in common still gets this.
-FLOOR = 1e-3
+from .topk import TopPerMentor, row_top
 
 
 def _bool_matrix(sets: Sequence[set[int]], vocabulary: dict[int, int]) -> np.ndarray:
@@ -151,13 +139,6 @@ class MenteeRows:
         # Target programs as a mentees × (mentors' institutions) 0/1 matrix: one gather per block.
         self.targets = _sparse_sets(mentees.target_institutions, index.vocab_institutions)
         self.stage = np.asarray(mentees.stage_order, dtype=np.int64)
-        self.any_preference = (
-            (self.same_gender > 0)  # includes the hard ones (2), which also exclude pairs
-            | (self.shared_background > 0)
-            | (self.institution_pref > 0)
-            | (self.language_required != -1)
-            | self.same_region
-        )
         self.text = index.vectorizer.embed(mentees.texts) if index.vectorizer is not None else None
         # Factors that depend on one mentee attribute with few values are looked up, not computed
         # per pair: one row per distinct value, gathered for each block of mentees.
@@ -190,6 +171,10 @@ class MenteeRows:
             index.languages,
             lambda shared, _: 0.5 * (shared > 0) + 0.5 * (shared > 1),
         )
+        # The concordance factor's preferences (soft and hard alike: a hard one also excludes).
+        self.preferences = _preference_rules(index, self)
+        self.n_preferences = np.sum([p.asked for p in self.preferences], axis=0, dtype=np.int64)
+        self.any_preference = self.n_preferences > 0
 
 
 TEXT_DIMENSIONS = 128
@@ -255,38 +240,54 @@ def _tfidf(texts: list[str]) -> tuple[TextModel | None, np.ndarray | None]:
     return model, model.embed(texts).T.copy()
 
 
+@dataclass(frozen=True)
+class _Preference:
+    """One preference a mentee may state: who stated it, each mentee's value for it, and the
+    mentors that meet a value (a bool per mentor)."""
+
+    asked: np.ndarray
+    values: np.ndarray
+    met_by: Callable[[Any], np.ndarray]
+
+
+def _preference_rules(index: MentorIndex, e: MenteeRows) -> list[_Preference]:
+    """The concordance factor's rules, the one place they are written: the share of these that a
+    mentor meets is the factor, whichever path (`_preferences`, `_Linear`) computes it."""
+
+    def speaks(language: int) -> np.ndarray:
+        # A required language no mentor speaks (-2) is stated but met by nobody.
+        if language < 0:
+            return np.zeros(index.size, dtype=bool)
+        return np.asarray(index.languages[:, language] > 0)
+
+    return [
+        _Preference(e.same_gender > 0, e.gender, lambda g: same_gender(g, index.gender)),
+        _Preference(
+            e.shared_background > 0,
+            e.background,
+            lambda b: shared_background(b, index.background),
+        ),
+        _Preference(e.institution_pref == 1, e.institution, lambda i: index.institution == i),
+        _Preference(e.institution_pref == 2, e.institution, lambda i: index.institution != i),
+        _Preference(e.language_required != -1, e.language_required, speaks),
+        _Preference(e.same_region, e.region_code, lambda code: e.region_table[code] > 0),
+    ]
+
+
 def _preferences(
-    index: MentorIndex, e: MenteeRows, rows: np.ndarray, region: np.ndarray
+    index: MentorIndex, e: MenteeRows, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The concordance factor (share of a mentee's stated preferences a mentor meets) and the
     eligibility mask (self-matches and insisted-on preferences excluded), for mentees `rows`."""
-    shape = (len(rows), index.size)
-    gender = e.gender[rows]
-    background = e.background[rows]
-    concordance = np.zeros(shape, dtype=np.float32)
+    concordance = np.zeros((len(rows), index.size), dtype=np.float32)
     # Preferences are rare: compute them only for the rows that asked for one.
     for r in np.flatnonzero(e.any_preference[rows]):
         i = rows[r]
         met = np.zeros(index.size, dtype=np.float32)
-        wanted = 0
-        if e.same_gender[i]:
-            wanted += 1
-            met += (index.gender == gender[r]) & (gender[r] > 0)
-        if e.shared_background[i]:
-            wanted += 1
-            met += (index.background & background[r]) > 0
-        if e.institution_pref[i]:
-            wanted += 1
-            same = index.institution == e.institution[i]
-            met += same if e.institution_pref[i] == 1 else ~same
-        if e.language_required[i] != -1:
-            wanted += 1
-            if e.language_required[i] >= 0:
-                met += index.languages[:, e.language_required[i]] > 0
-        if e.same_region[i]:
-            wanted += 1
-            met += region[r]
-        concordance[r] = met / wanted
+        for preference in e.preferences:
+            if preference.asked[i]:
+                met += preference.met_by(preference.values[i])
+        concordance[r] = met / int(e.n_preferences[i])
     eligible = e.member[rows, None] != index.member[None, :]
     for r in np.flatnonzero(_insists(e, rows)):
         eligible[r] &= _allowed(index, e, int(rows[r]))
@@ -305,30 +306,22 @@ def factor_block(
     factors["region"] = e.region_table[e.region_code[rows]]
     factors["time_zone"] = e.time_zone_table[e.offset_code[rows]]
     factors["language"] = e.language_table[e.language_code[rows]]
-    factors["concordance"], eligible = _preferences(index, e, rows, factors["region"])
+    factors["concordance"], eligible = _preferences(index, e, rows)
     if min_stage_gap is not None:
         eligible &= _stage_mask(index, e, rows, min_stage_gap) > 0
     factors["meeting"] = e.meeting_table[e.format_code[rows]]
     if e.text is not None and index.text is not None:
-        similarity = e.text[rows] @ index.text
-        # The cosine of two short texts rarely passes 0.4: stretch it over [0, 1].
-        similarity *= 2.5
-        factors["text"] = np.clip(similarity, 0, 1, out=similarity)
+        factors["text"] = stretch_text(e.text[rows] @ index.text)
     else:
         factors["text"] = np.zeros(shape, dtype=np.float32)
     return factors, eligible
 
 
-def _weights(weights: dict[str, float]) -> dict[str, float]:
-    total = sum(max(weights.get(f, 0.0), 0.0) for f in FACTORS) or 1.0
-    return {f: max(weights.get(f, 0.0), 0.0) / total for f in FACTORS}
-
-
 def _score(factors: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    w = _weights(weights)
+    w = normalised(weights)
     total = np.full(factors["interests"].shape, FLOOR, dtype=np.float32)
     scratch = np.empty_like(total)
-    for name in FACTORS:
+    for name in NAMES:
         if w[name]:
             np.multiply(factors[name], np.float32((1 - FLOOR) * w[name]), out=scratch)
             total += scratch
@@ -374,17 +367,16 @@ class _Linear:
             if w[name]:
                 add(table, everyone, code, (1 - FLOOR) * w[name])
         if w["programs"] and e.targets.nnz:
+            # Only `candidates` builds this, after returning early on an empty pool: mentors exist.
             targets = e.targets.tocoo()
             add(
-                (np.arange(index.institution_onehot.shape[0])[:, None] == index.institution_col)
-                if index.size
-                else np.zeros((1, 0)),
+                np.arange(index.institution_onehot.shape[0])[:, None] == index.institution_col,
                 targets.row.astype(np.int64),
                 targets.col,
                 (1 - FLOOR) * w["programs"],
             )
         if w["concordance"]:
-            self._concordance(index, e, (1 - FLOOR) * w["concordance"], add)
+            self._concordance(e, (1 - FLOOR) * w["concordance"], add)
         self.table = np.vstack(tables) if tables else np.zeros((1, index.size), dtype=np.float32)
         mentees = np.concatenate([x[0] for x in entries]) if entries else np.zeros(0, np.int64)
         self.onehot = sp.csr_matrix(
@@ -398,31 +390,14 @@ class _Linear:
         )
 
     @staticmethod
-    def _concordance(index: MentorIndex, e: MenteeRows, weight: float, add: Any) -> None:
-        stated = (
-            (e.same_gender > 0).astype(np.int64)
-            + (e.shared_background > 0)
-            + (e.institution_pref > 0)
-            + (e.language_required != -1)
-            + e.same_region
-        )
-        share = weight / np.maximum(stated, 1)
-
-        def per_value(asked: np.ndarray, values: np.ndarray, row: Any) -> None:
-            who = np.flatnonzero(asked)
+    def _concordance(e: MenteeRows, weight: float, add: Any) -> None:
+        share = weight / np.maximum(e.n_preferences, 1)
+        for preference in e.preferences:
+            who = np.flatnonzero(preference.asked)
             if who.size:
-                distinct, code = np.unique(values[who], return_inverse=True)
-                add(np.stack([row(v) for v in distinct]), who, code.ravel(), share[who])
-
-        per_value(e.same_gender > 0, e.gender, lambda g: (index.gender == g) & (g > 0))
-        per_value(e.shared_background > 0, e.background, lambda b: (index.background & b) > 0)
-        per_value(e.institution_pref == 1, e.institution, lambda inst: index.institution == inst)
-        per_value(e.institution_pref == 2, e.institution, lambda inst: index.institution != inst)
-        # A required language no mentor speaks (-2) is stated but met by nobody: no row.
-        per_value(
-            e.language_required >= 0, e.language_required, lambda lang: index.languages[:, lang] > 0
-        )
-        per_value(e.same_region, e.region_code, lambda code: e.region_table[code] > 0)
+                distinct, code = np.unique(preference.values[who], return_inverse=True)
+                rows = np.stack([preference.met_by(v) for v in distinct])
+                add(rows, who, code.ravel(), share[who])
 
 
 def _hard_constraints(
@@ -443,9 +418,9 @@ def _allowed(index: MentorIndex, e: MenteeRows, i: int) -> np.ndarray:
     """The mentors that meet every preference mentee i insists on."""
     allowed = np.ones(index.size, dtype=bool)
     if e.same_gender[i] == 2:
-        allowed &= (index.gender == e.gender[i]) & (e.gender[i] > 0)
+        allowed &= same_gender(e.gender[i], index.gender)
     if e.shared_background[i] == 2:
-        allowed &= (index.background & e.background[i]) > 0
+        allowed &= shared_background(e.background[i], index.background)
     if e.language_insisted[i]:
         if e.language_required[i] >= 0:
             allowed &= index.languages[:, e.language_required[i]] > 0
@@ -471,9 +446,7 @@ def _fast_scores(
     total = linear.onehot[start:stop] @ linear.table
     total += np.float32(FLOOR)
     if w["text"] and e.text is not None and index.text is not None:
-        similarity = e.text[start:stop] @ index.text
-        similarity *= 2.5
-        np.clip(similarity, 0, 1, out=similarity)
+        similarity = stretch_text(e.text[start:stop] @ index.text)
         similarity *= np.float32((1 - FLOOR) * w["text"])
         total += similarity
     _hard_constraints(index, e, rows, total)
@@ -510,8 +483,8 @@ def contributions(
     factors: dict[str, np.ndarray], r: int, j: int, weights: dict[str, float]
 ) -> list[tuple[str, float]]:
     """Each factor's part of the score of (row r, mentor j); the parts sum to the score."""
-    w = _weights(weights)
-    parts = [(name, float((1 - FLOOR) * w[name] * factors[name][r, j])) for name in FACTORS]
+    w = normalised(weights)
+    parts = [(name, float((1 - FLOOR) * w[name] * factors[name][r, j])) for name in NAMES]
     return [("base", FLOOR), *parts]
 
 
@@ -576,10 +549,10 @@ def candidates(
     for a, b in forbidden or ():
         forbidden_by_row.setdefault(a, []).append(b)
 
-    w = _weights(weights)
+    w = normalised(weights)
     linear = _Linear(index, rows_e, w)
 
-    best_mentees = _TopPerMentor(n, m, k)
+    best_mentees = TopPerMentor(n, m, k)
     closed = ~open_mentor
 
     def block(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -590,11 +563,9 @@ def candidates(
         for a, cols in forbidden_by_row.items():
             if start <= a < start + len(rows):
                 scores[a - start, cols] = -np.inf
-        top = np.argpartition(scores, m - kk, axis=1)[:, m - kk :]
-        values = np.take_along_axis(scores, top, axis=1)
-        ok = np.isfinite(values)
+        top_rows, top_cols, top_values = row_top(scores, kk)
         best_mentees.offer(scores, start)
-        return np.broadcast_to(rows[:, None], top.shape)[ok], top[ok], values[ok]
+        return top_rows + start, top_cols, top_values
 
     # NumPy and SciPy release the GIL in the heavy loops, so blocks score in parallel threads.
     workers = max(1, min(4, os.cpu_count() or 1))
@@ -608,92 +579,6 @@ def candidates(
     keys = rows_all * m + cols_all
     _, first = np.unique(keys, return_index=True)
     return sp.csr_matrix((vals_all[first], (rows_all[first], cols_all[first])), shape=(n, m))
-
-
-def _mentor_major_order(
-    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, row_bits: int, col_bits: int
-) -> np.ndarray:
-    """Order of entries by mentor, then score descending, then mentee index.
-
-    A positive float32 below 2 has its bit pattern below 2**30 and sorts like the number, so when
-    mentor and mentee indices fit the remaining 34 bits the three keys pack into one uint64 and a
-    plain sort does; otherwise a three-key lexsort.
-    """
-    if row_bits + col_bits <= 34 and (vals.size == 0 or float(vals.max()) < 2.0):
-        bits = vals.astype(np.float32).view(np.uint32).astype(np.uint64)
-        key = (cols.astype(np.uint64) << np.uint64(30 + row_bits)) | (
-            ((np.uint64(2**30 - 1) - bits) << np.uint64(row_bits)) | rows.astype(np.uint64)
-        )
-        return np.argsort(key)
-    return np.lexsort((rows, -vals, cols))
-
-
-class _TopPerMentor:
-    """Each mentor's k best mentees, by score then lower mentee index, over blocks of scores that
-    arrive in any order (threads).
-
-    Each mentor has a threshold, the (score, mentee) of its k-th best so far: a block hands over
-    only the entries that beat it, which after the first blocks is a small share. The final choice
-    does not depend on the order the blocks arrived in: an entry is left out only when k entries
-    already held beat it.
-    """
-
-    def __init__(self, n: int, m: int, k: int) -> None:
-        self.m, self.k = m, k
-        self.score = np.zeros(m, dtype=np.float32)  # eligible scores are > 0
-        self.mentee = np.zeros(m, dtype=np.int64)  # on equal scores, lower mentee indices win
-        self.pool: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.pooled = 0
-        self.lock = threading.Lock()
-        self.row_bits, self.col_bits = int(n).bit_length(), int(m).bit_length()
-
-    def offer(self, scores: np.ndarray, start: int) -> None:
-        with self.lock:  # a consistent (score, mentee) pair per mentor
-            score, mentee = self.score.copy(), self.mentee.copy()
-        at_least = scores >= score[None, :]
-        if np.count_nonzero(at_least) <= 4 * self.k * self.m:
-            r, c = np.divmod(np.flatnonzero(at_least), self.m)
-            wins = (scores[r, c] > score[c]) | (r + start < mentee[c])
-            r, c = r[wins], c[wins]
-            uninformative = False
-        else:
-            # Thresholds not yet informative: this block's k-th best score per mentor bounds what
-            # can matter; ties with it are kept (at most this block) and sorted out below.
-            uninformative = True
-            km = min(self.k, scores.shape[0])
-            columns = np.partition(scores.T, scores.shape[0] - km, axis=1)
-            kth = columns[:, scores.shape[0] - km]
-            r, c = np.divmod(
-                np.flatnonzero((scores >= np.maximum(kth, score)[None, :]) & (scores > 0)), self.m
-            )
-        found = (r + start, c, scores[r, c])
-        with self.lock:
-            self.pool.append(found)
-            self.pooled += r.size
-            if uninformative or self.pooled > 8 * self.k * self.m:
-                self._compress()
-
-    def _compress(self) -> None:
-        """Keep each mentor's k best entries and raise its threshold to the k-th."""
-        rows = np.concatenate([p[0] for p in self.pool])
-        cols = np.concatenate([p[1] for p in self.pool])
-        vals = np.concatenate([p[2] for p in self.pool])
-        order = _mentor_major_order(rows, cols, vals, self.row_bits, self.col_bits)
-        rows, cols, vals = rows[order], cols[order], vals[order]
-        place = np.arange(cols.size) - np.searchsorted(cols, cols)
-        keep = place < self.k
-        self.pool = [(rows[keep], cols[keep], vals[keep])]
-        self.pooled = int(keep.sum())
-        kth = place == self.k - 1
-        self.score[cols[kth]] = vals[kth]
-        self.mentee[cols[kth]] = rows[kth]
-
-    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if not self.pool:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.float32)
-        self._compress()
-        return self.pool[0]
 
 
 def scale_rows(matrix: sp.csr_matrix, factors: np.ndarray) -> sp.csr_matrix:

@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import features
+from ..engine.factors import identity_met
 from ..engine.report import quality_report
 
 # Cells of the concordance breakdown smaller than this are hidden: "1 mentee asked and got it" would
@@ -49,7 +50,7 @@ def run_metrics(
     for i in range(len(mentees)):
         if mentees.same_gender[i] or mentees.shared_background[i]:
             j = int(assignment[i])
-            met = j >= 0 and concordance_met(mentees, mentors, i, j)
+            met = j >= 0 and identity_met(mentees, i, mentors, j)
             concordance.append("Requested and met" if met else "Requested, not met")
         else:
             concordance.append("Not requested")
@@ -144,15 +145,6 @@ def rankings_met(
         "first_choice": sum(1 for pk, lists in ranked.items() if mentor_of[pk] == lists[0]),
         "ranked_choice": sum(1 for pk, lists in ranked.items() if mentor_of[pk] in lists),
     }
-
-
-def concordance_met(mentees: features.People, mentors: features.People, i: int, j: int) -> bool:
-    ok = True
-    if mentees.same_gender[i]:
-        ok &= mentees.genders[i] != 0 and mentees.genders[i] == mentors.genders[j]
-    if mentees.shared_background[i]:
-        ok &= bool(mentees.backgrounds[i] & mentors.backgrounds[j])
-    return bool(ok)
 
 
 def suppress_small(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

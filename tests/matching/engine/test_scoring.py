@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from mentorbridge.matching.engine import (
-    FACTORS,
+    FACTOR_NAMES,
     MenteeRows,
     MentorIndex,
     PeopleTable,
@@ -90,7 +90,7 @@ def test_stored_scores_are_the_explained_scores() -> None:
     assert np.allclose(matrix.data, dense[matrix.row, matrix.col], atol=1e-5)
     for i, j, score in list(zip(matrix.row, matrix.col, matrix.data, strict=True))[:40]:
         parts = explain_pair(index, rows, int(i), int(j), WEIGHTS)
-        assert [name for name, _ in parts] == ["base", *FACTORS]
+        assert [name for name, _ in parts] == ["base", *FACTOR_NAMES]
         assert all(value >= 0 for _, value in parts)
         assert sum(value for _, value in parts) == pytest.approx(float(score), abs=1e-5)
 
