@@ -9,10 +9,11 @@ as the notification, and a unique key or a conditional update keeps a second run
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
@@ -55,29 +56,54 @@ def _check_in_number(started: dt.datetime, now: dt.datetime) -> int:
 
 
 def send_check_ins(now: dt.datetime) -> int:
+    """Each member of an active pair gets the check-in due by now, once.
+
+    What is due is worked out for every pair at once: the pairs old enough for a check-in, less
+    the check-ins already sent (two queries, whatever the number of pairs); only the due ones are
+    written, each in its own transaction with its notification. The unique key still refuses a
+    second one if two runs overlap.
+    """
+    old_enough = Mentorship.objects.active().filter(started_at__lte=now - FIRST_CHECK_IN)
+    pairs = list(old_enough.values_list("pk", "started_at", "mentee_id", "mentor_id"))
+    sent_before = set(
+        CheckIn.objects.filter(kind=CheckIn.Kind.CHECK_IN, mentorship__in=old_enough).values_list(
+            "mentorship_id", "member_id", "number"
+        )
+    )
+    due = []
+    for pk, started_at, mentee_id, mentor_id in pairs:
+        number = _check_in_number(started_at, now)
+        due_at = started_at + FIRST_CHECK_IN + (number - 1) * CHECK_IN_EVERY
+        due += [
+            (pk, member_id, number, due_at)
+            for member_id in (mentee_id, mentor_id)
+            if (pk, member_id, number) not in sent_before
+        ]
+    if not due:
+        return 0
+    mentorships = Mentorship.objects.select_related("mentee__user", "mentor__user").in_bulk(
+        {pk for pk, *_ in due}
+    )
     sent = 0
-    for mentorship in Mentorship.objects.active().select_related("mentee__user", "mentor__user"):
-        number = _check_in_number(mentorship.started_at, now)
-        if number == 0:
-            continue
-        due = mentorship.started_at + FIRST_CHECK_IN + (number - 1) * CHECK_IN_EVERY
-        for member in (mentorship.mentee, mentorship.mentor):
-            try:
-                with transaction.atomic():
-                    check_in = CheckIn.objects.create(
-                        mentorship=mentorship, member=member, number=number, due_at=due, sent_at=now
-                    )
-                    notify(
-                        member=member,
-                        kind="check_in",
-                        title="How is your mentorship going? Two minutes, five questions",
-                        url=f"/mentorships/check-ins/{check_in.pk}/",
-                        template="mentorship_check_in",
-                        context={"mentorship": mentorship, "other": mentorship.other_party(member)},
-                    )
-                sent += 1
-            except IntegrityError:
-                continue  # this check-in was sent by an earlier run
+    for pk, member_id, number, due_at in due:
+        mentorship = mentorships[pk]
+        member = mentorship.mentee if member_id == mentorship.mentee_id else mentorship.mentor
+        try:
+            with transaction.atomic():
+                check_in = CheckIn.objects.create(
+                    mentorship=mentorship, member=member, number=number, due_at=due_at, sent_at=now
+                )
+                notify(
+                    member=member,
+                    kind="check_in",
+                    title="How is your mentorship going? Two minutes, five questions",
+                    url=f"/mentorships/check-ins/{check_in.pk}/",
+                    template="mentorship_check_in",
+                    context={"mentorship": mentorship, "other": mentorship.other_party(member)},
+                )
+            sent += 1
+        except IntegrityError:
+            continue  # an overlapping run sent it meanwhile
     return sent
 
 
@@ -125,26 +151,40 @@ def _nudge(mentorship: Mentorship, kind: str, period: str, now: dt.datetime) -> 
 
 
 def send_message_digests(now: dt.datetime) -> int:
-    """One email per reader and mentorship for unread messages, at most once an hour."""
-    sent = 0
-    pending = (
+    """One email per reader and mentorship for unread messages, at most once an hour.
+
+    The unread messages, their pairs and when each reader was last emailed are read for all
+    pairs at once (three queries); only a digest that is due costs more (its update and email).
+    """
+    pending = list(
         Message.objects.filter(read_at__isnull=True, notified_at__isnull=True)
         .values("mentorship_id", "author_id")
         .annotate(first=Min("created_at"))
     )
+    if not pending:
+        return 0
+    pks = {row["mentorship_id"] for row in pending}
+    mentorships = Mentorship.objects.select_related("mentee__user", "mentor__user").in_bulk(pks)
+    # When each author's messages in each pair were last part of a digest.
+    last_by_author: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+    for row in (
+        Message.objects.filter(mentorship_id__in=pks, notified_at__isnull=False)
+        .values("mentorship_id", "author_id")
+        .annotate(last=Max("notified_at"))
+    ):
+        last_by_author[row["mentorship_id"]][row["author_id"]] = row["last"]
+    sent = 0
     for row in pending:
-        mentorship = Mentorship.objects.select_related("mentee__user", "mentor__user").get(
-            pk=row["mentorship_id"]
-        )
+        mentorship = mentorships.get(row["mentorship_id"])
+        if mentorship is None:
+            continue  # deleted since
         reader = (
             mentorship.mentor if row["author_id"] == mentorship.mentee_id else mentorship.mentee
         )
-        last = (
-            Message.objects.filter(mentorship=mentorship, notified_at__isnull=False)
-            .exclude(author=reader)
-            .order_by("-notified_at")
-            .values_list("notified_at", flat=True)
-            .first()
+        # The reader's last digest for this pair: the latest of the messages not theirs.
+        last = max(
+            (when for author, when in last_by_author[mentorship.pk].items() if author != reader.pk),
+            default=None,
         )
         if last is not None and now - last < DIGEST_EVERY:
             continue

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mentorbridge.core import clock
 from mentorbridge.members.models import Member
@@ -14,8 +18,8 @@ from mentorbridge.mentorships import jobs, services
 from mentorbridge.mentorships.models import AtRisk, CheckIn, Meeting, Mentorship, Nudge
 from mentorbridge.programs.models import Enrollment
 
-from ..conftest import client_for
-from ..factories import make_mentorship
+from ..conftest import client_for, stage
+from ..factories import MemberFactory, make_mentorship
 
 START = dt.datetime(2026, 1, 5, 15, 0, tzinfo=dt.UTC)
 
@@ -214,3 +218,68 @@ def test_a_time_skipped_by_the_clock_change_is_refused(
         )
     assert "does not exist on that day" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def _pairs(n: int) -> list[Mentorship]:
+    """n more active pairs that started at START (each in its own cycle, as make_mentorship does)."""
+    made = []
+    for _ in range(n):
+        m = make_mentorship(
+            MemberFactory(stage=stage("ms2")), MemberFactory(stage=stage("pgy-4-resident"))
+        )
+        Mentorship.objects.filter(pk=m.pk).update(started_at=START, last_activity_at=START)
+        made.append(m)
+    return made
+
+
+def _queries(job: Callable[[dt.datetime], int], when: dt.datetime) -> tuple[int, int]:
+    """(what the job did, queries it made) at `when`."""
+    with clock.frozen(when), CaptureQueriesContext(connection) as captured:
+        done = job(when)
+    return done, len(captured)
+
+
+def test_check_ins_already_sent_cost_the_same_queries_for_any_number_of_pairs(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Defect 8: every run (every 15 minutes) retried an insert for every pair."""
+    when = START + dt.timedelta(days=31)
+    _pairs(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _queries(jobs.send_check_ins, when)[0] == 4
+    few = _queries(jobs.send_check_ins, when + dt.timedelta(minutes=15))
+    _pairs(6)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _queries(jobs.send_check_ins, when)[0] == 12  # only the new pairs' check-ins
+    many = _queries(jobs.send_check_ins, when + dt.timedelta(minutes=15))
+    assert few == many == (0, 2)
+    assert CheckIn.objects.count() == 16  # none twice
+
+
+def test_digests_not_due_cost_the_same_queries_for_any_number_of_pairs(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Defect 8: the digest made several queries per pair with unread messages."""
+
+    def unread(pairs: list[Mentorship], at: dt.datetime) -> None:
+        with clock.frozen(at):
+            for m in pairs:
+                services.message_post(mentorship=m, by=m.mentee, body="hello")
+
+    first = _pairs(2)
+    unread(first, START)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _queries(jobs.send_message_digests, START + dt.timedelta(minutes=5))[0] == 2
+    unread(first, START + dt.timedelta(minutes=10))  # within the hour: not emailed yet
+    few = _queries(jobs.send_message_digests, START + dt.timedelta(minutes=20))
+    more = _pairs(6)
+    unread(more, START)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _queries(jobs.send_message_digests, START + dt.timedelta(minutes=5))[0] == 6
+    unread(more, START + dt.timedelta(minutes=10))
+    many = _queries(jobs.send_message_digests, START + dt.timedelta(minutes=20))
+    assert few == many == (0, 3)
+    # Past the hour, each reader gets one email for what came meanwhile.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.send_message_digests(START + dt.timedelta(minutes=70)) == 8
+    assert jobs.send_message_digests(START + dt.timedelta(minutes=75)) == 0

@@ -173,7 +173,9 @@ class MenteeRows:
         )
         # The concordance factor's preferences (soft and hard alike: a hard one also excludes).
         self.preferences = _preference_rules(index, self)
-        self.n_preferences = np.sum([p.asked for p in self.preferences], axis=0, dtype=np.int64)
+        self.n_preferences = np.asarray(
+            np.sum([p.asked for p in self.preferences], axis=0, dtype=np.int64)
+        )
         self.any_preference = self.n_preferences > 0
 
 
