@@ -36,6 +36,11 @@ class AccountAdapter(DefaultAccountAdapter):
             name="MentorBridge", domain=urlsplit(settings.SITE_URL).netloc
         )
 
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Sign-up with a password closes with password sign-in (PASSWORD_LOGIN=false); the
+        # society's sign-in has its own adapter (accounts.sso) and stays open.
+        return bool(settings.PASSWORD_LOGIN)
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=commit)
