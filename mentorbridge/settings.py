@@ -348,6 +348,10 @@ ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
 # the cache above, so several app processes share the count when CACHE_BACKEND is Redis.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+# Webhook URLs must resolve to public addresses (no 127.0.0.1, 10.x, 169.254.x, ...): the app
+# servers post to them. true: allow internal ones (a receiver on this machine or in your network;
+# the tests' receivers on 127.0.0.1).
+WEBHOOK_ALLOW_INTERNAL_URLS = env_bool("WEBHOOK_ALLOW_INTERNAL_URLS", False)
 
 # Content Security Policy (django-csp): scripts only from our own origin (or inline with the
 # request's nonce, `{{ request.csp_nonce }}`), never inline handlers; nothing from other origins.

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import int_to_base36
 
+from mentorbridge.api.models import Webhook, WebhookDelivery
 from mentorbridge.core import clock
 from mentorbridge.core.models import Notification
 from mentorbridge.dashboard.models import RosterUpload
@@ -146,6 +147,7 @@ class World:
     forged_token: str
     roster_upload: RosterUpload
     community: CommunityVictims
+    webhook: Webhook
 
 
 def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
@@ -219,7 +221,16 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
         community=community_victims(
             coordinator=coordinator, mentee=victim_mentee, mentor=victim_mentor
         ),
+        webhook=_webhook(),
     )
+
+
+def _webhook() -> Webhook:
+    hook = Webhook.objects.create(
+        url="https://crm.example.org/hook", events=["mentorship.started"], secret="whsec_victim"
+    )
+    WebhookDelivery.objects.create(webhook=hook, event="mentorship.started", last_status_code=500)
+    return hook
 
 
 def fingerprint() -> dict[str, str]:

@@ -292,6 +292,12 @@ EXPECTATIONS: dict[str, Expect] = {
         get=MEMBERS | {"coordinator_no_totp"}, post=MEMBERS | {"coordinator_no_totp"}
     ),
     "api_token_revoke": Expect(get=NOBODY, post=NOBODY, ids=lambda w: {"pk": 2**31 - 1}),
+    # The Task Force's webhooks: coordinators manage all of them (rotate, stop, delete: POST).
+    "api_webhooks": Expect(get=COORDINATOR, post=COORDINATOR),
+    "api_webhook": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("webhook")),
+    "api_webhook_rotate": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("webhook")),
+    "api_webhook_active": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("webhook")),
+    "api_webhook_delete": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("webhook")),
     # community: the victims' objects are a draft flash event and a hidden question (with its
     # answer and report), so only coordinators reach them; members reach their own boards.
     "community:flash_index": Expect(get=MEMBERS, post=NOBODY),
