@@ -215,7 +215,7 @@ def webhook_url_check(url: str) -> str:
     host = parts.hostname or ""
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, ValueError):  # ValueError: a port over 65535
         raise WebhookError(f"“{host}” does not resolve to an address.") from None
     if any(_internal(str(info[4][0])) for info in infos):
         raise WebhookError(

@@ -48,7 +48,7 @@ class Provider:
     codes: dict[str, tuple[str, str, float]] = field(default_factory=dict)
 
     def add_user(self, sub: str, **claims: Any) -> None:
-        requests.put(f"{self.issuer}/users/{sub}", json=claims, timeout=5).raise_for_status()
+        requests.put(f"{self.issuer}/users/{sub}", json=claims, timeout=30).raise_for_status()
 
     def paths(self) -> list[str]:
         return [s.path for s in self.seen]
@@ -56,9 +56,9 @@ class Provider:
     def authorize(self, location: str, sub: str) -> str:
         """Play the member's browser at the provider: open the authorization page the client
         redirected to, choose `sub`, and return where the provider sends the browser back."""
-        page = requests.get(location, timeout=5)
+        page = requests.get(location, timeout=30)
         assert page.status_code == 200, page.text
-        answer = requests.post(location, data={"sub": sub}, allow_redirects=False, timeout=5)
+        answer = requests.post(location, data={"sub": sub}, allow_redirects=False, timeout=30)
         assert answer.status_code == 302, answer.text
         return str(answer.headers["Location"])
 

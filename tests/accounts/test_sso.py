@@ -214,7 +214,7 @@ def test_the_provider_refuses_a_code_without_its_pkce_verifier(provider: Provide
             "client_secret": "client-secret",
             "code_verifier": "not-the-verifier",
         },
-        timeout=5,
+        timeout=30,
     )
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 

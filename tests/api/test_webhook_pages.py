@@ -76,6 +76,7 @@ def test_a_coordinator_registers_a_webhook_and_sees_its_secret_once(coordinator:
         "http://[::1]/hook",
         "http://[::ffff:127.0.0.1]/hook",
         "http://0.0.0.0/hook",
+        "http://example.org:99999/hook",
         "ftp://example.org/hook",
         "not a url",
     ],
