@@ -11,6 +11,7 @@ import pytest
 
 from mentorbridge.api import webhooks
 from mentorbridge.api.models import WebhookDelivery
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.dashboard import roster
 from mentorbridge.dashboard.models import RosterUpload
 from mentorbridge.matching import runs
@@ -99,7 +100,7 @@ def test_match_run_published_is_delivered_from_publishing_a_run(
         secret, state.received[0]["headers"]["x-mentorbridge-signature"], state.received[0]["body"]
     )
     # Publishing again is refused and sends nothing.
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(runs.MatchRunError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refusal):
         runs.match_run_publish(run=run, by=world.coordinator.user)
     assert len(state.received) == 1
 
