@@ -149,7 +149,9 @@ def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path
     )
     pg_ctl = str(BIN / "pg_ctl")
     try:
-        wait_for(lambda: _get("/healthz")[0] == 200, 90, "gunicorn to serve")
+        wait_for(
+            lambda: _get("/healthz")[0] == 200, 300, "gunicorn to serve"
+        )  # a bound, not a pause
         assert _get("/")[0] == 200
         assert _get("/members/me/", session)[0] == 200
         _as_postgres(pg_ctl, "-D", str(cluster), "-m", "fast", "-w", "stop")
@@ -183,7 +185,7 @@ def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path
             "start",
         )
         # No restart of the app: the next requests find the database again.
-        wait_for(lambda: _get("/healthz")[0] == 200, 30, "the app to recover")
+        wait_for(lambda: _get("/healthz")[0] == 200, 60, "the app to recover")
         status, body = _get("/healthz")
         assert status == 200 and '"database": "ok"' in body
         assert _get("/")[0] == 200
