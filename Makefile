@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench install migrate seed lock clean serve audit
+.PHONY: run test check bench bench-load install migrate seed lock clean serve audit
 
 install: $(STAMP)
 
@@ -50,6 +50,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/flash.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/api.py
+
+# Load test of the production shape (PostgreSQL and Redis, as `make serve`): docs/operations.md.
+# Not in `make bench`: the first run seeds 20,000 members (minutes); later runs take about 4.
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # Regenerate the lock after changing pyproject.toml (needs network access to PyPI).
 lock:

@@ -7,6 +7,9 @@ workers = int(os.environ.get("WEB_WORKERS", "4"))
 # Threads let a worker overlap database waits; 1 is gunicorn's plain sync worker.
 threads = int(os.environ.get("WEB_THREADS", "1"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+# Load the app (and every view, mentorbridge/wsgi.py) once in the master, then fork: workers start,
+# and restart after max_requests, in milliseconds instead of seconds of imports each.
+preload_app = True
 graceful_timeout = 20
 # Recycle workers now and then so a slow leak never grows without bound.
 max_requests = 5000

@@ -16,6 +16,9 @@ export BIND="${BIND:-127.0.0.1:8080}"
 export SITE_URL="${SITE_URL:-http://$BIND}"
 export WEB_WORKERS="${WEB_WORKERS:-4}"
 TASK_WORKERS="${TASK_WORKERS:-2}"
+# One BLAS thread per process: every web and task process is its own, and OpenBLAS's thread pool
+# spinning on a busy machine made Find a mentor's first scoring table 4-5 times slower.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # Plain HTTP on loopback: no HTTPS redirect and no Secure-only cookies. Behind a TLS load balancer
 # leave these unset (on) and set BEHIND_PROXY=true.
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}"

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "mentorbridge.core",
     "mentorbridge.accounts",
@@ -104,6 +108,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mentorbridge.accounts.middleware.RequireStaffMFAMiddleware",
+    "mentorbridge.accounts.middleware.PasswordSignInOffMiddleware",
 ]
 
 ROOT_URLCONF = "mentorbridge.urls"
@@ -120,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorbridge.core.context_processors.navigation",
+                "mentorbridge.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -183,6 +189,63 @@ ACCOUNT_ADAPTER = "mentorbridge.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MentorBridge] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# Sign-in through the society's identity provider, OpenID Connect (docs/sign-in.md). Off until
+# SSO_ISSUER is set; the client secret normally comes from a file (SSO_CLIENT_SECRET_FILE).
+SSO_ISSUER = env_str("SSO_ISSUER", "").rstrip("/")
+SSO_CLIENT_ID = env_str("SSO_CLIENT_ID", "")
+SSO_CLIENT_SECRET = env_str("SSO_CLIENT_SECRET", "")
+SSO_NAME = env_str("SSO_NAME", "the society")  # the button says "Sign in with <SSO_NAME>"
+SSO_SCOPES = env_list("SSO_SCOPES", "openid,profile,email")
+# Claims that carry the society's own data about a member (names are the provider's choice).
+SSO_STAGE_CLAIM = env_str("SSO_STAGE_CLAIM", "training_stage")
+SSO_CATEGORY_CLAIM = env_str("SSO_CATEGORY_CLAIM", "membership_category")
+# PASSWORD_LOGIN=false: the society's sign-in is the only way in (no password login, reset or
+# sign-up; accounts are made at the first sign-in through the society).
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+if SSO_ISSUER and not (SSO_CLIENT_ID and SSO_CLIENT_SECRET):
+    raise ImproperlyConfigured("SSO_ISSUER needs SSO_CLIENT_ID and SSO_CLIENT_SECRET(_FILE).")
+if not PASSWORD_LOGIN and not SSO_ISSUER:
+    raise ImproperlyConfigured("PASSWORD_LOGIN=false needs SSO_ISSUER: nobody could sign in.")
+
+
+def sso_providers(
+    *, issuer: str, client_id: str, secret: str, name: str, scopes: list[str]
+) -> dict[str, object]:
+    """SOCIALACCOUNT_PROVIDERS for one OpenID Connect provider (also used by the tests)."""
+    apps = []
+    if issuer:
+        apps.append(
+            {
+                "provider_id": "society",
+                "name": name,
+                "client_id": client_id,
+                "secret": secret,
+                "settings": {"server_url": issuer},
+            }
+        )
+    return {"openid_connect": {"APPS": apps, "OAUTH_PKCE_ENABLED": True, "SCOPE": scopes}}
+
+
+SOCIALACCOUNT_PROVIDERS = sso_providers(
+    issuer=SSO_ISSUER,
+    client_id=SSO_CLIENT_ID,
+    secret=SSO_CLIENT_SECRET,
+    name=SSO_NAME,
+    scopes=SSO_SCOPES,
+)
+SOCIALACCOUNT_ADAPTER = "mentorbridge.accounts.sso.SocietyAccountAdapter"
+# The society's provider is trusted with email addresses it says it verified: such a sign-in
+# logs in to the account with that address (a roster import's, or one made with a password) and
+# links the two, so the next sign-in finds it even after an email change. Addresses the provider
+# did not verify are refused (accounts.sso), never linked.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # only provider-verified addresses get this far
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (with CSRF); a GET shows a confirm page
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_TIMEOUT", 10)
 MFA_TOTP_ISSUER = "MentorBridge"
 
 # Allauth's rate limits count in the cache; several app processes need a shared one (docs/operations.md).
@@ -218,6 +281,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "mentorbridge" / "static"]
+# WhiteNoise (STATICFILES_BACKEND in production) compresses every file with gzip and Brotli at
+# collectstatic: keep only the hashed copies and leave source maps uncompressed, which took
+# `make serve`'s start from about a minute of CPU to a fraction of it.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -286,6 +354,10 @@ ADMINS = [("Ops", a) for a in env_list("ADMIN_EMAILS", "")]
 # the cache above, so several app processes share the count when CACHE_BACKEND is Redis.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+# Webhook URLs must resolve to public addresses (no 127.0.0.1, 10.x, 169.254.x, ...): the app
+# servers post to them. true: allow internal ones (a receiver on this machine or in your network;
+# the tests' receivers on 127.0.0.1).
+WEBHOOK_ALLOW_INTERNAL_URLS = env_bool("WEBHOOK_ALLOW_INTERNAL_URLS", False)
 
 # Content Security Policy (django-csp): scripts only from our own origin (or inline with the
 # request's nonce, `{{ request.csp_nonce }}`), never inline handlers; nothing from other origins.
@@ -309,6 +381,19 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+
+def csp_allow_sso(policy: dict[str, Any], issuer: str) -> None:
+    """The login page's "Sign in with ..." form is answered by a redirect to the provider, which
+    Chromium checks against form-action: the provider's origin must be allowed there."""
+    if issuer:
+        parts = issuer.split("/")
+        origin = "/".join(parts[:3])
+        if origin not in policy["DIRECTIVES"]["form-action"]:
+            policy["DIRECTIVES"]["form-action"].append(origin)
+
+
+csp_allow_sso(CONTENT_SECURITY_POLICY, SSO_ISSUER)
 MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
     "mentorbridge.core.headers.PermissionsPolicyMiddleware",

@@ -28,6 +28,9 @@ def _fast_hashing(settings: object) -> None:
     cache.clear()
     pool.clear_cache()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # The tests' webhook receivers listen on 127.0.0.1 (tests/api/test_webhook_pages.py turns
+    # this off to check the refusal).
+    settings.WEBHOOK_ALLOW_INTERNAL_URLS = True  # type: ignore[attr-defined]
 
 
 def stage(slug: str) -> TrainingStage:

@@ -37,6 +37,11 @@ class AccountAdapter(DefaultAccountAdapter):
             name="MentorBridge", domain=urlsplit(settings.SITE_URL).netloc
         )
 
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Sign-up with a password closes with password sign-in (PASSWORD_LOGIN=false); the
+        # society's sign-in has its own adapter (accounts.sso) and stays open.
+        return bool(settings.PASSWORD_LOGIN)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         try:
             return super().get_client_ip(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Scope
+from .models import Scope, WebhookDelivery, WebhookEvent
 
 
 class TokenForm(forms.Form):
@@ -24,4 +24,25 @@ class TokenForm(forms.Form):
         choices=[(30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")],
         coerce=int,
         initial=90,
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(
+        label="URL",
+        max_length=500,
+        help_text="An https address of your system that accepts POSTs (a public address).",
+    )
+    events = forms.MultipleChoiceField(
+        label="Events",
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Show",
+        choices=[("", "All deliveries"), *WebhookDelivery.Status.choices],
+        required=False,
     )

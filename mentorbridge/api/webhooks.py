@@ -15,20 +15,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
 from django.db import transaction
 from django_tasks import task
 
 from mentorbridge.core import clock
+from mentorbridge.core.refusals import Refusal
 
 from .models import Webhook, WebhookDelivery, WebhookEvent
 
@@ -110,7 +117,12 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     now = clock.now()
     delivery = (
         WebhookDelivery.objects.select_related("webhook")
-        .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(
+            pk=delivery_id,
+            status=WebhookDelivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            webhook__is_active=True,  # a stopped webhook's pending deliveries wait
+        )
         .first()
     )
     if delivery is None:
@@ -124,17 +136,22 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     attempts = delivery.attempts + 1
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = int(time.time())
-    code, error = _post(
-        delivery.webhook.url,
-        body,
-        {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-MentorBridge-Event": delivery.event,
-            "X-MentorBridge-Delivery": str(delivery.event_id),
-            "X-MentorBridge-Signature": sign(delivery.webhook.secret, timestamp, body),
-        },
-    )
+    try:
+        webhook_url_check(delivery.webhook.url)
+    except WebhookError as refused:  # the name now points inside: not posted, retried later
+        code, error = None, str(refused)[:300]
+    else:
+        code, error = _post(
+            delivery.webhook.url,
+            body,
+            {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-MentorBridge-Event": delivery.event,
+                "X-MentorBridge-Delivery": str(delivery.event_id),
+                "X-MentorBridge-Signature": sign(delivery.webhook.secret, timestamp, body),
+            },
+        )
     done = code is not None and 200 <= code < 300
     changes: dict[str, Any] = {"last_status_code": code, "last_error": error}
     retry_at = None
@@ -165,13 +182,72 @@ def deliveries_due(*, now: dt.datetime | None = None) -> int:
     now = now or clock.now()
     due = list(
         WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, webhook__is_active=True
         ).values_list("pk", flat=True)[:1000]
     )
     return sum(1 for pk in due if delivery_attempt(delivery_id=pk) is not None)
 
 
+class WebhookError(Refusal):
+    """A webhook URL or change refused, with the reason for the coordinator."""
+
+
+def _internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def webhook_url_check(url: str) -> str:
+    """The URL, if deliveries may go there: http(s), and (unless WEBHOOK_ALLOW_INTERNAL_URLS) a
+    host whose every address is public. The app servers post to it, so an address inside our
+    network (the database, a metadata service, 127.0.0.1) would let a coordinator's webhook
+    reach what the internet cannot (server-side request forgery). Checked again before each post,
+    since a name can be pointed elsewhere after registration."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise WebhookError("Enter an http or https URL.") from None
+    if settings.WEBHOOK_ALLOW_INTERNAL_URLS:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):  # ValueError: a port over 65535
+        raise WebhookError(f"“{host}” does not resolve to an address.") from None
+    if any(_internal(str(info[4][0])) for info in infos):
+        raise WebhookError(
+            f"“{host}” points inside a private network: webhooks may only go to public addresses."
+        )
+    return url
+
+
 def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
     return Webhook.objects.create(
-        created_by=by, url=url, events=sorted(set(events)), secret=new_secret()
+        created_by=by, url=webhook_url_check(url), events=sorted(set(events)), secret=new_secret()
     )
+
+
+def webhook_secret_rotate(*, webhook: Webhook) -> Webhook:
+    """A new signing secret, at once: deliveries from now on are signed with it (the receiver
+    must take the new one; the old one stops being valid)."""
+    Webhook.objects.filter(pk=webhook.pk).update(secret=new_secret())
+    webhook.refresh_from_db()
+    return webhook
+
+
+def webhook_set_active(*, webhook: Webhook, active: bool) -> Webhook:
+    """Stop (or resume) a webhook: a stopped one gets no new deliveries, and its pending ones
+    are not posted; its history is kept."""
+    Webhook.objects.filter(pk=webhook.pk).update(is_active=active)
+    webhook.refresh_from_db()
+    return webhook
+
+
+def webhook_delete(*, webhook: Webhook) -> None:
+    """Remove a webhook and its delivery history."""
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(webhook=webhook).delete()
+        Webhook.objects.filter(pk=webhook.pk).delete()

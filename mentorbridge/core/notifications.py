@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import emails
+from . import clock, emails
 from .models import OPTIONAL_EMAILS, EmailSettings, Notification
+from .selectors import notifications_for_user
 
 if TYPE_CHECKING:  # core sits below members: the type only, never the import
     from mentorbridge.members.models import Member
@@ -47,3 +48,12 @@ def wants_email(member: Member, template: str) -> bool:
         return True
     settings = EmailSettings.objects.filter(member=member).first()
     return settings is None or bool(getattr(settings, field))
+
+
+def notifications_mark_read(*, user: object, notification: Notification | None = None) -> int:
+    """Mark the member's notifications read: one, or all of them. Only unread rows change (one
+    conditional UPDATE), so a second click or tab changes nothing; returns how many changed."""
+    unread = notifications_for_user(user).filter(read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=clock.now())

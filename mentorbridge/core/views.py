@@ -2,14 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import clock
-from .models import Notification
+from .notifications import notifications_mark_read
+from .selectors import get_notification_for_user, notifications_for_user
 
 
 @require_GET
@@ -79,15 +79,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
-def _mine(request: HttpRequest) -> QuerySet[Notification]:
-    """The signed-in member's notifications: the only way a view reaches one."""
-    return Notification.objects.filter(member__user_id=int(request.user.pk or 0))
-
-
 @require_GET
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(_mine(request)[:100])
+    items = list(notifications_for_user(request.user)[:100])
     return render(request, "core/notifications.html", {"items": items})
 
 
@@ -95,18 +90,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark all as read, or one (then follow its link)."""
-    mine = _mine(request)
-    qs = mine.filter(read_at__isnull=True)
     pk = request.POST.get("pk", "")
     if pk:
-        notification = mine.filter(pk=pk if pk.isdigit() else 0).first()
-        if notification is None:
-            raise Http404("No such notification.")
-        qs.filter(pk=notification.pk).update(read_at=clock.now())
+        notification = get_notification_for_user(request.user, int(pk) if pk.isdigit() else 0)
+        notifications_mark_read(user=request.user, notification=notification)
         if notification.url.startswith("/"):
             return redirect(notification.url)
     else:
-        qs.update(read_at=clock.now())
+        notifications_mark_read(user=request.user)
     return redirect("notifications")
 
 

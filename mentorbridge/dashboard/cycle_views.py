@@ -32,7 +32,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     form = CycleForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            cycle = form.save()
+            cycle = services.cycle_create(**form.cleaned_data)
             messages.success(request, f"{cycle} is created as a draft. Open it when you are ready.")
             return redirect("dashboard:coordinate")
         return render(request, "dashboard/cycle_form.html", {"form": form}, status=400)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
@@ -165,6 +166,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "dashboard/invitation.html",
             {"problem": "You are signed in as someone else: log out, then open the link again."},
             status=409,
+        )
+    if not settings.PASSWORD_LOGIN:
+        # No passwords here: the page points to the society's sign-in, which links the account by
+        # its verified email address (accounts.sso). Nothing to post.
+        status = 405 if request.method == "POST" else 200
+        return render(
+            request, "dashboard/invitation.html", {"invitation": invitation}, status=status
         )
     user = invitation.member.user
     form = SetPasswordForm(request.POST or None, user=user)

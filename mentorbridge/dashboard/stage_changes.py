@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members import services
 from mentorbridge.members.forms import StageChangeDecisionForm
 from mentorbridge.members.models import StageChange
@@ -51,7 +52,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose Approve or Refuse; a reason has at most 500 characters.")
         return redirect("dashboard:stage_changes")
-    try:
+    with refusal_shown(request):
         if form.cleaned_data["decision"] == "approve":
             services.stage_change_approve(change=change, by=coordinator)
             messages.success(
@@ -63,6 +64,4 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             kept = change.from_stage or "no stage"
             messages.success(request, f"{change.member} keeps {kept}; they have been told.")
-    except services.StageChangeError as error:
-        messages.error(request, str(error))
     return redirect("dashboard:stage_changes")

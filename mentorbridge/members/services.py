@@ -7,21 +7,18 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from mentorbridge.core import clock, events
+from mentorbridge.core.refusals import Refusal
 
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
 from .models import (
     Institution,
     Member,
     MembershipCategory,
+    PodVisibility,
     StageChange,
     TrainingStage,
     stage_change_needs_verification,
 )
-
-
-class StageChangeError(Exception):
-    """A refusal a coordinator can read and act on."""
-
 
 VERIFIED_SOURCES = frozenset(
     {StageChange.Source.ROSTER, StageChange.Source.SSO, StageChange.Source.COORDINATOR}
@@ -123,7 +120,7 @@ def member_stage_verify(
     again with the stage already verified changes nothing and returns the earlier record.
     """
     if source not in VERIFIED_SOURCES:
-        raise StageChangeError(
+        raise Refusal(
             f"“{source}” is not a verified source of training stages "
             f"(use one of: {', '.join(sorted(VERIFIED_SOURCES))})."
         )
@@ -171,7 +168,7 @@ def member_stage_verify(
 def _pending_for_decision(change: StageChange) -> StageChange:
     locked = StageChange.objects.select_for_update().filter(pk=change.pk).first()
     if locked is None or locked.status != StageChange.Status.PENDING:
-        raise StageChangeError("This change was already decided or withdrawn; reload the queue.")
+        raise Refusal("This change was already decided or withdrawn; reload the queue.")
     return locked
 
 
@@ -290,7 +287,7 @@ def members_stage_verify_new(
     import): they have no earlier stage, no pending change and no mentor pools, so the stage
     and its approved StageChange are written in bulk (20,000 in seconds, not minutes)."""
     if source not in VERIFIED_SOURCES:
-        raise StageChangeError(f"“{source}” is not a verified source of training stages.")
+        raise Refusal(f"“{source}” is not a verified source of training stages.")
     now = clock.now()
     with transaction.atomic():
         stale = [m for m, s in zip(members, stages, strict=True) if m.stage_id != s.pk]
@@ -313,3 +310,12 @@ def members_stage_verify_new(
             ],
             batch_size=2000,
         )
+
+
+def pod_visibility_set(*, member: Member, visible: bool) -> PodVisibility:
+    """Whether the member appears in pods (the mentoring ladders shown to the people on them)."""
+    with transaction.atomic():
+        row, _ = PodVisibility.objects.update_or_create(
+            member=member, defaults={"visible": visible}
+        )
+    return row

@@ -261,15 +261,16 @@ class CheckInForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
             )
 
-    def save(self, commit: bool = True) -> CheckIn:
-        item: CheckIn = super().save(commit=False)
-        item.answers = {
+    def answers(self) -> dict[str, Any]:
+        """The valid form's answers as `services.check_in_answer` stores them: the standard
+        fields, and the program's own questions keyed by their wording."""
+        standard = ("rating", "met", "comments", "recommend")
+        data = {name: self.cleaned_data[name] for name in standard if name in self.fields}
+        data["answers"] = {
             question: self.cleaned_data.get(f"question_{n}", "")
             for n, question in enumerate(self.questions)
         }
-        if commit:
-            item.save()
-        return item
+        return data
 
 
 class RiskNoteForm(forms.Form):

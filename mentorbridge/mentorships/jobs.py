@@ -244,14 +244,3 @@ def close_finished_terms(now: dt.datetime) -> int:
                 )
         closed += 1
     return closed
-
-
-def low_rating(check_in: CheckIn) -> None:
-    """A check-in rated 1–2 puts the pair on the at-risk list at once."""
-    if check_in.rating is not None and check_in.rating <= 2:
-        AtRisk.objects.get_or_create(
-            mentorship=check_in.mentorship,
-            reason=AtRisk.Reason.LOW_RATING,
-            resolved_at=None,
-            defaults={"detail": f"{check_in.member.display_name} rated {check_in.rating}/5"},
-        )

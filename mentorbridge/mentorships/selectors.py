@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 
 from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.members.models import Member, PodVisibility
 
-from .models import AtRisk, AuditEntry, CheckIn, Meeting, Mentorship
+from .models import AtRisk, AuditEntry, CheckIn, Goal, Meeting, Mentorship, Milestone
 
 
 @dataclass
@@ -125,3 +126,30 @@ def get_at_risk_for_coordinator(user: object, pk: int) -> AtRisk:
     if risk is None or not is_coordinator(user):
         raise Http404("No such entry.")
     return risk
+
+
+def get_goal_for_member(member: Member, pk: int, *, mentorship_pk: int) -> Goal:
+    """A goal of the mentorship the address names, for a member of that pair; anyone else's (and
+    a goal of another pair) is 'not found'. Coordinators read goals on the workspace page only."""
+    goal = (
+        Goal.objects.select_related("mentorship")
+        .filter(pk=pk, mentorship_id=mentorship_pk)
+        .filter(Q(mentorship__mentee=member) | Q(mentorship__mentor=member))
+        .first()
+    )
+    if goal is None:
+        raise Http404("No such goal.")
+    return goal
+
+
+def get_milestone_for_member(member: Member, pk: int, *, goal_pk: int) -> Milestone:
+    """A milestone of the goal the address names, for a member of the pair; else 'not found'."""
+    milestone = (
+        Milestone.objects.select_related("goal__mentorship")
+        .filter(pk=pk, goal_id=goal_pk)
+        .filter(Q(goal__mentorship__mentee=member) | Q(goal__mentorship__mentor=member))
+        .first()
+    )
+    if milestone is None:
+        raise Http404("No such milestone.")
+    return milestone

@@ -21,6 +21,7 @@ from mentorbridge.programs.models import CalendarDate, Enrollment
 from .models import (
     Agreement,
     AtRisk,
+    CheckIn,
     Goal,
     Meeting,
     Mentorship,
@@ -598,3 +599,28 @@ def risk_note(*, risk: AtRisk, note: str, resolve: bool) -> AtRisk:
             risk.resolved_at = clock.now()
         risk.save(update_fields=["action_note", "resolved_at"])
     return risk
+
+
+CHECK_IN_ANSWERS = ("rating", "met", "comments", "recommend", "answers")
+
+
+def check_in_answer(*, check_in: CheckIn, answers: dict[str, Any]) -> CheckIn:
+    """A member's answers to a check-in, recorded once: the UPDATE is conditional on it being
+    unanswered, so a second tab is refused instead of overwriting the first answer. A rating of
+    1–2 puts the pair on the at-risk list at once, in the same transaction."""
+    fields = {name: answers[name] for name in CHECK_IN_ANSWERS if name in answers}
+    with transaction.atomic():
+        changed = CheckIn.objects.filter(pk=check_in.pk, answered_at__isnull=True).update(
+            answered_at=clock.now(), **fields
+        )
+        if not changed:
+            raise Refusal("You already answered this check-in. Thank you!")
+        check_in.refresh_from_db()
+        if check_in.rating is not None and check_in.rating <= 2:
+            AtRisk.objects.get_or_create(
+                mentorship=check_in.mentorship,
+                reason=AtRisk.Reason.LOW_RATING,
+                resolved_at=None,
+                defaults={"detail": f"{check_in.member.display_name} rated {check_in.rating}/5"},
+            )
+    return check_in

@@ -9,19 +9,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
 from mentorbridge.core.refusals import Refusal, refusal_shown
-from mentorbridge.members.models import Member, PodVisibility, time_zone_names
+from mentorbridge.members import services as member_services
+from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.calendar import calendar_for_student, match_year
 
-from . import jobs, services
+from . import services
 from .calendar import invite
 from .certificate import certificate_pdf, mentor_record
 from .forms import (
@@ -39,13 +39,14 @@ from .models import (
     Goal,
     Meeting,
     Mentorship,
-    Milestone,
     Resource,
 )
 from .selectors import (
     get_check_in_for_member,
+    get_goal_for_member,
     get_meeting_for_member,
     get_mentorship_for_member,
+    get_milestone_for_member,
     pod_for,
 )
 
@@ -342,24 +343,12 @@ def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     def action(mentorship: Mentorship, member: Member) -> None:
-        goal = (
-            Goal.objects.filter(pk=goal_pk, mentorship=mentorship)
-            .select_related("mentorship")
-            .first()
-        )
-        if goal is None:
-            raise Http404("No such goal.")
+        goal = get_goal_for_member(member, goal_pk, mentorship_pk=mentorship.pk)
         milestone_pk = request.POST.get("milestone", "")
         if milestone_pk:
-            milestone = (
-                Milestone.objects.filter(
-                    pk=int(milestone_pk) if milestone_pk.isdigit() else 0, goal=goal
-                )
-                .select_related("goal__mentorship")
-                .first()
+            milestone = get_milestone_for_member(
+                member, int(milestone_pk) if milestone_pk.isdigit() else 0, goal_pk=goal.pk
             )
-            if milestone is None:
-                raise Http404("No such milestone.")
             done = request.POST.get("done", "")
             if done not in {"0", "1"}:
                 raise Refusal("Reload the page and tick the milestone again.")
@@ -456,7 +445,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def pod_visibility(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
     visible = request.POST.get("visible") == "on"
-    PodVisibility.objects.update_or_create(member=member, defaults={"visible": visible})
+    member_services.pod_visibility_set(member=member, visible=visible)
     messages.success(
         request, "You appear in pods now." if visible else "You no longer appear in pods."
     )
@@ -498,11 +487,9 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     form = CheckInForm(request.POST or None, instance=item)
     if request.method == "POST":
         if form.is_valid():
-            answered = form.save(commit=False)
-            answered.answered_at = timezone.now()
-            answered.save()
-            jobs.low_rating(answered)
-            messages.success(request, "Thank you for checking in.")
+            with refusal_shown(request):
+                services.check_in_answer(check_in=item, answers=form.answers())
+                messages.success(request, "Thank you for checking in.")
             return redirect("mentorships:index")
         return render(
             request, "mentorships/check_in.html", {"form": form, "item": item}, status=400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -144,3 +145,24 @@ def cycle_close_summary(cycle: Cycle) -> dict[str, int]:
         "pending_requests": cycle.requests.filter(state="pending").count(),
         "match_runs": cycle.match_runs.count(),
     }
+
+
+def cycle_create(
+    *,
+    program: Program,
+    name: str,
+    enrollment_opens: dt.date,
+    enrollment_closes: dt.date,
+    match_date: dt.date,
+    term_end: dt.date,
+) -> Cycle:
+    """A new cycle of a program, as a draft (members see it once a coordinator opens it)."""
+    with transaction.atomic():
+        return Cycle.objects.create(
+            program=program,
+            name=name,
+            enrollment_opens=enrollment_opens,
+            enrollment_closes=enrollment_closes,
+            match_date=match_date,
+            term_end=term_end,
+        )

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import int_to_base36
 
+from mentorbridge.api.models import Webhook, WebhookDelivery
 from mentorbridge.core import clock
 from mentorbridge.core.models import Notification
 from mentorbridge.dashboard.models import RosterUpload
@@ -77,6 +78,9 @@ ADMIN_ARGS: dict[str, Any] = {
 }
 
 
+ROUTE = "route:"
+
+
 @dataclass
 class Pattern:
     name: str
@@ -88,21 +92,27 @@ def url_patterns() -> list[Pattern]:
     """Every named URL pattern of the project, with its namespace and argument names."""
     found: list[Pattern] = []
 
-    def walk(entries: list[Any], namespace: str, prefix: str) -> None:
+    def walk(entries: list[Any], namespace: str, prefix: str, outer: list[str]) -> None:
         for entry in entries:
             if isinstance(entry, URLResolver):
                 ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-                walk(entry.url_patterns, ns, prefix + str(entry.pattern))
+                # Arguments may sit on an include (allauth's oidc/<provider_id>/...).
+                args = outer + list(entry.pattern.regex.groupindex)
+                walk(entry.url_patterns, ns, prefix + str(entry.pattern), args)
             elif isinstance(entry, URLPattern):
                 if not entry.name and namespace == "admin:":
                     continue  # the admin's own redirects to a change page
-                assert entry.name, f"unnamed URL pattern {prefix}{entry.pattern}: name it"
-                names = list(entry.pattern.regex.groupindex)
-                found.append(
-                    Pattern(f"{namespace}{entry.name}", prefix + str(entry.pattern), names)
-                )
+                names = outer + list(entry.pattern.regex.groupindex)
+                route = prefix + str(entry.pattern)
+                if not entry.name:
+                    # A third party's unnamed pattern (allauth's legacy /accounts/social/
+                    # redirects) is known by its route: "route:accounts/social/signup/".
+                    assert not namespace and not names, f"unnamed URL pattern {route}: name it"
+                    found.append(Pattern(f"{ROUTE}{route}", route, names))
+                    continue
+                found.append(Pattern(f"{namespace}{entry.name}", route, names))
 
-    walk(get_resolver().url_patterns, "", "")
+    walk(get_resolver().url_patterns, "", "", [])
     return found
 
 
@@ -137,6 +147,7 @@ class World:
     forged_token: str
     roster_upload: RosterUpload
     community: CommunityVictims
+    webhook: Webhook
 
 
 def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
@@ -210,7 +221,16 @@ def build_world(coordinator: Member, actors: dict[str, Member]) -> World:
         community=community_victims(
             coordinator=coordinator, mentee=victim_mentee, mentor=victim_mentor
         ),
+        webhook=_webhook(),
     )
+
+
+def _webhook() -> Webhook:
+    hook = Webhook.objects.create(
+        url="https://crm.example.org/hook", events=["mentorship.started"], secret="whsec_victim"
+    )
+    WebhookDelivery.objects.create(webhook=hook, event="mentorship.started", last_status_code=500)
+    return hook
 
 
 def fingerprint() -> dict[str, str]:
@@ -255,6 +275,8 @@ def fill(pattern: Pattern, expect: Expect, world: World) -> str:
             raise AssertionError(
                 f"{pattern.name}: say in url_expectations.py how to fill argument {name!r}"
             )
+    if pattern.name.startswith(ROUTE):
+        return "/" + pattern.regex
     return reverse(pattern.name, kwargs=kwargs)
 
 

@@ -1,7 +1,8 @@
 """Who may use each URL of the project: the table `test_url_roles.py` checks every URL name against.
 
 Every URL name the resolver knows must match an entry here (exactly, or by an `fnmatch` pattern such
-as "admin:*" for third-party namespaces), else the test fails: a new page states who may use it
+as "admin:*" for third-party namespaces; a third party's unnamed pattern is named by its route,
+"route:accounts/social/signup/"), else the test fails: a new page states who may use it
 before it lands. Each entry says which actors may GET and POST it successfully, and how to fill the
 URL's arguments with ids of objects that belong to *someone else* (the `World` built by the test:
 a pair of victims none of the actors is party to). See docs/architecture.md, "URL × role test".
@@ -84,6 +85,23 @@ EXPECTATIONS: dict[str, Expect] = {
         get=EVERYONE, post=EVERYONE, ids=lambda w: {"uidb36": w.victim_uidb36, "key": "forged-key"}
     ),
     "mfa_*": Expect(get=EVERYONE, post=EVERYONE),
+    # The society's sign-in (allauth socialaccount, OpenID Connect; docs/sign-in.md). Starting it
+    # and its callback act on nobody's account but the one the provider vouches for; an unknown
+    # provider is 404, a callback without the session's state an error page.
+    "openid_connect_login": Expect(
+        get=EVERYONE, post=EVERYONE, ids=lambda w: {"provider_id": "society"}
+    ),
+    "openid_connect_callback": Expect(
+        get=EVERYONE, post=EVERYONE, ids=lambda w: {"provider_id": "society"}
+    ),
+    "socialaccount_login_cancelled": Expect(get=EVERYONE, post=EVERYONE),
+    "socialaccount_login_error": Expect(get=EVERYONE, post=EVERYONE),
+    # The pending sign-up of the visitor's own session (none here: a redirect to log in).
+    "socialaccount_signup": Expect(get=EVERYONE, post=EVERYONE),
+    # The signed-in member's own linked accounts.
+    "socialaccount_connections": Expect(get=EVERYONE, post=EVERYONE),
+    # allauth's unnamed legacy addresses, by route: permanent redirects to the four above.
+    "route:accounts/social/*": Expect(get=EVERYONE, post=EVERYONE),
     # members
     "members:me": Expect(get=MEMBERS, post=NOBODY),
     "members:edit": Expect(get=MEMBERS, post=MEMBERS),
@@ -282,6 +300,12 @@ EXPECTATIONS: dict[str, Expect] = {
         get=MEMBERS | {"coordinator_no_totp"}, post=MEMBERS | {"coordinator_no_totp"}
     ),
     "api_token_revoke": Expect(get=NOBODY, post=NOBODY, ids=lambda w: {"pk": 2**31 - 1}),
+    # The Task Force's webhooks: coordinators manage all of them (rotate, stop, delete: POST).
+    "api_webhooks": Expect(get=COORDINATOR, post=COORDINATOR),
+    "api_webhook": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("webhook")),
+    "api_webhook_rotate": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("webhook")),
+    "api_webhook_active": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("webhook")),
+    "api_webhook_delete": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("webhook")),
     # community: the victims' objects are a draft flash event and a hidden question (with its
     # answer and report), so only coordinators reach them; members reach their own boards.
     "community:flash_index": Expect(get=MEMBERS, post=NOBODY),

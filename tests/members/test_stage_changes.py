@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from mentorbridge.core.models import Notification
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members import services
 from mentorbridge.members.models import (
     Member,
@@ -208,9 +209,9 @@ def test_a_verified_source_replaces_a_different_request(student: Member) -> None
 
 
 def test_an_unverified_source_is_refused(student: Member) -> None:
-    with pytest.raises(services.StageChangeError):
+    with pytest.raises(Refusal):
         services.member_stage_verify(member=student, stage=stage("fellow"), source="member")
-    with pytest.raises(services.StageChangeError):
+    with pytest.raises(Refusal):
         services.member_stage_verify(member=student, stage=stage("fellow"), source="email")
     student.refresh_from_db()
     assert student.stage == stage("ms2")

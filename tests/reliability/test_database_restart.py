@@ -69,14 +69,39 @@ def cluster() -> Iterator[Path]:
         shutil.rmtree(data.parent, ignore_errors=True)
 
 
-def _get(path: str) -> tuple[int, str]:
+def _fetch(path: str, session: str = "") -> tuple[int, str, dict[str, str]]:
+    request = urllib.request.Request(f"http://127.0.0.1:{WEB_PORT}{path}")
+    if session:
+        request.add_header("Cookie", f"sessionid={session}")
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}{path}", timeout=10) as r:
-            return r.status, r.read().decode()
+        with urllib.request.urlopen(request, timeout=10) as r:  # noqa: S310 - http on loopback
+            return r.status, r.read().decode(), dict(r.headers)
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        return error.code, error.read().decode(), dict(error.headers)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
+        return 0, "", {}
+
+
+def _get(path: str, session: str = "") -> tuple[int, str]:
+    status, body, _ = _fetch(path, session)
+    return status, body
+
+
+# A member and a logged-in session, made in the app's database: their pages need the database for
+# the session alone, so with it down they must answer the 503 page.
+MAKE_SESSION = (
+    "from django.contrib.sessions.backends.db import SessionStore;"
+    "from mentorbridge.accounts.models import User;"
+    "from mentorbridge.members.models import Member;"
+    "u = User.objects.create_user(email='restart@example.org', password=None);"
+    "Member.objects.create(user=u, full_name='Restart Test');"
+    "s = SessionStore();"
+    "s['_auth_user_id'] = str(u.pk);"
+    "s['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend';"
+    "s['_auth_user_hash'] = u.get_session_auth_hash();"
+    "s.create();"
+    "print(s.session_key)"
+)
 
 
 def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path: Path) -> None:
@@ -100,6 +125,15 @@ def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path
         capture_output=True,
         timeout=300,
     )
+    session = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", MAKE_SESSION],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout.split()[-1]
     log = (tmp_path / "gunicorn.log").open("wb")
     web = subprocess.Popen(
         [
@@ -115,8 +149,11 @@ def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path
     )
     pg_ctl = str(BIN / "pg_ctl")
     try:
-        wait_for(lambda: _get("/healthz")[0] == 200, 90, "gunicorn to serve")
+        wait_for(
+            lambda: _get("/healthz")[0] == 200, 300, "gunicorn to serve"
+        )  # a bound, not a pause
         assert _get("/")[0] == 200
+        assert _get("/members/me/", session)[0] == 200
         _as_postgres(pg_ctl, "-D", str(cluster), "-m", "fast", "-w", "stop")
         status, body = _get("/healthz")
         assert status == 503 and '"database": "unreachable"' in body
@@ -126,6 +163,14 @@ def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path
         for path in ("/", "/accounts/login/", "/members/me/", "/no-such-page/"):
             status, body = _get(path)
             assert status in {200, 302, 404, 503}, (path, status)
+            assert "Traceback" not in body
+        # A logged-in member's pages need the database (the session): the 503 page over HTTP,
+        # with Retry-After; never a traceback or a 500.
+        for path in ("/members/me/", "/notifications/", "/mentorships/"):
+            status, body, headers = _fetch(path, session)
+            assert status == 503, (path, status)
+            assert headers.get("Retry-After") == "10", (path, headers)
+            assert "MentorBridge is back in a moment" in body
             assert "Traceback" not in body
         options = f"-p {PG_PORT} -k {cluster.parent} -c listen_addresses=127.0.0.1 -c fsync=off"
         _as_postgres(
@@ -140,11 +185,16 @@ def test_a_database_restart_is_a_clean_503_then_recovers(cluster: Path, tmp_path
             "start",
         )
         # No restart of the app: the next requests find the database again.
-        wait_for(lambda: _get("/healthz")[0] == 200, 30, "the app to recover")
+        wait_for(lambda: _get("/healthz")[0] == 200, 60, "the app to recover")
         status, body = _get("/healthz")
         assert status == 200 and '"database": "ok"' in body
         assert _get("/")[0] == 200
+        assert _get("/members/me/", session)[0] == 200
     finally:
         web.terminate()
-        web.wait(30)
+        try:
+            web.wait(90)  # graceful: gunicorn lets requests finish (slow on a busy machine)
+        except subprocess.TimeoutExpired:
+            web.kill()
+            web.wait(30)
         log.close()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
@@ -305,14 +303,11 @@ def webhooks_list(
 )
 def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
     try:
-        URLValidator(schemes=["http", "https"])(payload.url)
-    except ValidationError:
-        raise ApiError(
-            422, "Enter an http or https URL.", "invalid", errors={"url": ["Not a URL."]}
-        ) from None
-    hook = webhook_services.webhook_create(
-        by=caller(request).user, url=payload.url, events=list(payload.events)
-    )
+        hook = webhook_services.webhook_create(
+            by=caller(request).user, url=payload.url, events=list(payload.events)
+        )
+    except webhook_services.WebhookError as error:
+        raise ApiError(422, str(error), "invalid", errors={"url": [str(error)]}) from None
     return 201, {**_webhook_out(hook), "secret": hook.secret}
 
 
@@ -323,9 +318,7 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
     summary="Stop a webhook (its delivery history is kept)",
 )
 def webhook_delete(request: HttpRequest, webhook_id: int) -> Any:
-    hook = _webhook(webhook_id)
-    Webhook.objects.filter(pk=hook.pk).update(is_active=False)
-    hook.refresh_from_db()
+    hook = webhook_services.webhook_set_active(webhook=_webhook(webhook_id), active=False)
     return _webhook_out(hook)
 
 
