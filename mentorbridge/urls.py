@@ -1,11 +1,16 @@
 """Top-level URL map: one include per app."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from mentorbridge.core import views as core_views
 from mentorbridge.dashboard import privacy_views, roster_views
 from mentorbridge.members import views as member_views
+
+# The admin's own login form checks a password only, skipping allauth's TOTP step (and the
+# society sign-in): every admin login goes through allauth's login page instead.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", core_views.home, name="home"),

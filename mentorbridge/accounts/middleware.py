@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from mentorbridge.core.permissions import is_coordinator
 
@@ -41,8 +39,8 @@ class RequireStaffMFAMiddleware:
 
 
 # With PASSWORD_LOGIN=false nothing may take or set a password: these pages answer 404, the login
-# page shows only the society's button and refuses a password POST, and the admin's own login
-# form (which would skip allauth) sends to the login page.
+# page shows only the society's button and refuses a password POST (the admin's own login form
+# always sends to allauth's login page: mentorbridge/urls.py).
 PASSWORD_PAGES = frozenset(
     {
         "account_signup",
@@ -75,10 +73,6 @@ class PasswordSignInOffMiddleware:
         name = request.resolver_match.view_name
         if name in PASSWORD_PAGES:
             raise Http404("Password sign-in is turned off.")
-        if name == "admin:login":
-            return redirect(
-                f"{reverse('account_login')}?{urlencode({'next': reverse('admin:index')})}"
-            )
         if name == "account_login" and request.method == "POST":
             messages.error(request, "Password sign-in is turned off: use the button below.")
             return redirect(request.get_full_path())

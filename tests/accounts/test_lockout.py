@@ -153,3 +153,19 @@ def test_a_shorter_forwarded_for_than_the_proxies_is_answered_not_a_500(db: None
         member.user.email, PASSWORD, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
     )
     assert ok
+
+
+def test_the_admin_login_form_cannot_skip_the_totp_step(coordinator: Member) -> None:
+    """Django's own admin login checks the password only: a coordinator's password alone got
+    into the admin without the TOTP code. Every admin login goes through allauth's page."""
+    client = Client()
+    answer = client.get("/admin/login/?next=/admin/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
+    client.post(
+        "/admin/login/?next=/admin/", {"username": coordinator.user.email, "password": PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    # Through allauth the password leads to the TOTP step, not into the admin.
+    client.post("/accounts/login/", {"login": coordinator.user.email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
