@@ -537,3 +537,22 @@ class CircleCheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in of {self.member_id} in {self.circle_id}"
+
+
+class BoardDigest(models.Model):
+    """One daily email to a mentor about new questions on their boards. The unique key makes a
+    second run on the same day (or two at once) send nothing twice; `through` is where the next
+    digest starts."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    through = models.DateTimeField()
+    questions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["member", "day"], name="board_digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.member_id} on {self.day}"
