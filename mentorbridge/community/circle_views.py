@@ -33,7 +33,14 @@ from .forms import (
     CircleForm,
     CircleMeetingLogForm,
 )
-from .models import Circle, CircleApplication, CircleCheckIn, CircleMeeting, CircleMember
+from .models import (
+    Circle,
+    CircleApplication,
+    CircleCheckIn,
+    CircleMeeting,
+    CircleMember,
+    CircleNorms,
+)
 from .selectors import CircleAccess, circles_for, get_circle_for_member, programs_for, roles_in
 
 
@@ -183,7 +190,12 @@ def _workspace_context(access: CircleAccess, member: Member) -> dict[str, object
         context["message_form"] = MessageForm()
         context["check_in_form"] = CircleCheckInForm()
         if access.is_leader:
-            initial = {f: getattr(norms, f) for f in AgreementForm.Meta.fields} if norms else {}
+            # The pair's form, with the circle's own default for confidentiality.
+            initial = (
+                {f: getattr(norms, f) for f in AgreementForm.Meta.fields}
+                if norms
+                else {"confidentiality": CircleNorms._meta.get_field("confidentiality").default}
+            )
             context["norms_form"] = AgreementForm(initial=initial, auto_id="id_norms_%s")
             context["meeting_form"] = MeetingForm(member=member)
     return context
