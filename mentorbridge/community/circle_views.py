@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorbridge.core import clock
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.models import Member, is_coordinator, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.mentorships.forms import AgreementForm, MeetingForm, MessageForm
@@ -25,7 +26,6 @@ from mentorbridge.programs.models import Cycle
 
 from . import circle_workspace as workspace
 from . import circles
-from .errors import CommunityError
 from .forms import (
     CircleApplicationForm,
     CircleCheckInForm,
@@ -105,13 +105,10 @@ def circle_new(request: HttpRequest) -> HttpResponse:
     form = CircleForm(request.POST or None, cycles=cycles)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         cycle = form.cleaned_data["cycle"]
-        try:
+        with refusal_shown(request, form=form):
             circle = circles.circle_propose(
                 by=member, program=cycle.program, cycle=cycle, data=form.cleaned_data
             )
-        except CommunityError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(
                 request, "Circle proposed. The coordinators publish it; you will be told."
             )
@@ -208,11 +205,8 @@ def _act(
     done: str,
     anchor: str = "",
 ) -> HttpResponse:
-    try:
+    with refusal_shown(request):
         action()
-    except CommunityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, done)
     return redirect(circle.get_absolute_url() + anchor)
 
@@ -317,11 +311,8 @@ def placement(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=pk)
     member = member_for_user(request.user)
     if request.method == "POST":
-        try:
+        with refusal_shown(request):
             result = circles.placement_apply(cycle=cycle, by=member)
-        except CommunityError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(
                 request,
                 f"{result.placed} mentee{'s' if result.placed != 1 else ''} placed."
@@ -343,12 +334,8 @@ def _write(
     request: HttpRequest, pk: int, action: Callable[[CircleAccess], str], anchor: str
 ) -> HttpResponse:
     access = get_circle_for_member(member_for_user(request.user), pk, workspace=True, write=True)
-    try:
-        done = action(access)
-    except CommunityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
+    with refusal_shown(request):
+        messages.success(request, action(access))
     return redirect(access.circle.get_absolute_url() + anchor)
 
 
@@ -361,7 +348,7 @@ def circle_norms(request: HttpRequest, pk: int) -> HttpResponse:
             return "You confirmed the circle's norms."
         form = AgreementForm(request.POST)
         if not form.is_valid():
-            raise CommunityError(_errors(form))
+            raise Refusal(_errors(form))
         workspace.norms_save(circle=access.circle, by=access.member, data=form.cleaned_data)
         return "Norms saved; each member is asked to confirm them."
 
@@ -374,7 +361,7 @@ def circle_meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     def action(access: CircleAccess) -> str:
         form = MeetingForm(request.POST, member=access.member)
         if not form.is_valid():
-            raise CommunityError(_errors(form))
+            raise Refusal(_errors(form))
         workspace.meeting_schedule(circle=access.circle, by=access.member, **form.cleaned_data)
         return "Meeting set: everyone is emailed the calendar invite."
 
@@ -444,7 +431,7 @@ def circle_message(request: HttpRequest, pk: int) -> HttpResponse:
     def action(access: CircleAccess) -> str:
         form = MessageForm(request.POST)
         if not form.is_valid():
-            raise CommunityError(_errors(form) or "Write something before sending.")
+            raise Refusal(_errors(form) or "Write something before sending.")
         workspace.message_post(
             circle=access.circle, by=access.member, body=form.cleaned_data["body"]
         )
@@ -459,7 +446,7 @@ def circle_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     def action(access: CircleAccess) -> str:
         form = CircleCheckInForm(request.POST)
         if not form.is_valid():
-            raise CommunityError(_errors(form))
+            raise Refusal(_errors(form))
         workspace.check_in(
             circle=access.circle,
             by=access.member,

@@ -1,7 +1,7 @@
 """A circle's workspace: norms the members confirm, meetings with invites, a message thread and
 monthly check-ins. The parts reuse the pair workspace's: its agreement fields and form, its
 meeting form, its .ics builder (`mentorships.calendar.meeting_invite`) and its text rules
-(`mentorships.text`). Writes refuse with CommunityError and change nothing.
+(`mentorships.text`). Writes refuse with Refusal and change nothing.
 
 The leader writes the norms and sets the meetings (a group does not negotiate a time by
 proposals the way a pair does); every member confirms the norms, posts messages and checks in.
@@ -18,13 +18,13 @@ from django.db.models import F
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member
 from mentorbridge.mentorships.calendar import meeting_invite
 from mentorbridge.mentorships.services import local_time
 from mentorbridge.mentorships.text import message_body
 
 from .circles import _coordinators
-from .errors import CommunityError
 from .models import (
     Circle,
     CircleCheckIn,
@@ -48,11 +48,11 @@ def people(circle: Circle) -> list[Member]:
 
 def _writable(circle: Circle, by: Member, *, leader: bool = False) -> None:
     if circle.is_over:
-        raise CommunityError("This circle's term is over; its workspace is read-only.")
+        raise Refusal("This circle's term is over; its workspace is read-only.")
     if leader and by.pk != circle.leader_id:
-        raise CommunityError("The circle's leader does this.")
+        raise Refusal("The circle's leader does this.")
     if by.pk != circle.leader_id and not circle.members.filter(mentee=by, active=True).exists():
-        raise CommunityError("Only the circle's members use its workspace.")
+        raise Refusal("Only the circle's members use its workspace.")
 
 
 def _tell_others(
@@ -96,14 +96,14 @@ def norms_confirm(*, circle: Circle, by: Member) -> CircleNormsConfirmation:
     _writable(circle, by)
     norms = CircleNorms.objects.filter(circle=circle).first()
     if norms is None:
-        raise CommunityError("The leader has not written the norms yet.")
+        raise Refusal("The leader has not written the norms yet.")
     try:
         with transaction.atomic():
             return CircleNormsConfirmation.objects.create(
                 norms=norms, member=by, confirmed_at=clock.now()
             )
     except IntegrityError:
-        raise CommunityError("You have already confirmed the norms.") from None
+        raise Refusal("You have already confirmed the norms.") from None
 
 
 def invite(meeting: CircleMeeting) -> str:
@@ -137,10 +137,10 @@ def meeting_schedule(
     """The leader sets a meeting; everyone is emailed the invite."""
     _writable(circle, by, leader=True)
     if starts_at <= clock.now():
-        raise CommunityError("Pick a time in the future.")
+        raise Refusal("Pick a time in the future.")
     end = dt.datetime.combine(circle.ends_on, dt.time.max, tzinfo=dt.UTC)
     if starts_at > end + dt.timedelta(days=1):
-        raise CommunityError(f"The circle's term ends on {circle.ends_on:%-d %B %Y}.")
+        raise Refusal(f"The circle's term ends on {circle.ends_on:%-d %B %Y}.")
     with transaction.atomic():
         meeting = CircleMeeting.objects.create(
             circle=circle,
@@ -174,7 +174,7 @@ def meeting_cancel(*, meeting: CircleMeeting, by: Member) -> CircleMeeting:
         if not CircleMeeting.objects.filter(
             pk=meeting.pk, status=CircleMeeting.Status.PLANNED
         ).update(status=CircleMeeting.Status.CANCELLED, sequence=F("sequence") + 1):
-            raise CommunityError("Only a planned meeting can be cancelled.")
+            raise Refusal("Only a planned meeting can be cancelled.")
         meeting.refresh_from_db()
         ics = invite(meeting)
         for person in people(circle):
@@ -203,16 +203,16 @@ def meeting_log(
     leader's mentoring record."""
     circle = meeting.circle
     if by.pk != circle.leader_id:
-        raise CommunityError("The circle's leader logs its meetings.")
+        raise Refusal("The circle's leader logs its meetings.")
     if meeting.starts_at > clock.now():
-        raise CommunityError("A meeting can be logged once its time has come.")
+        raise Refusal("A meeting can be logged once its time has come.")
     if held and not minutes:
-        raise CommunityError("Say how long the meeting lasted.")
+        raise Refusal("Say how long the meeting lasted.")
     new = CircleMeeting.Status.HELD if held else CircleMeeting.Status.MISSED
     if not CircleMeeting.objects.filter(pk=meeting.pk, status=CircleMeeting.Status.PLANNED).update(
         status=new, minutes_held=minutes if held else None
     ):
-        raise CommunityError("This meeting was already logged or cancelled.")
+        raise Refusal("This meeting was already logged or cancelled.")
     meeting.refresh_from_db()
     return meeting
 
@@ -223,7 +223,7 @@ def message_post(*, circle: Circle, by: Member, body: str) -> CircleMessage:
     _writable(circle, by)
     try:
         text = message_body(body)
-    except CommunityError:
+    except Refusal:
         raise
     with transaction.atomic():
         message = CircleMessage.objects.create(
@@ -243,7 +243,7 @@ def check_in(*, circle: Circle, by: Member, rating: int, comments: str = "") -> 
     """A member's monthly word on how the circle goes; a low rating tells the coordinators."""
     _writable(circle, by)
     if not 1 <= rating <= 5:
-        raise CommunityError("Rate the circle from 1 to 5.")
+        raise Refusal("Rate the circle from 1 to 5.")
     month = clock.today().replace(day=1)
     try:
         with transaction.atomic():
@@ -266,5 +266,5 @@ def check_in(*, circle: Circle, by: Member, rating: int, comments: str = "") -> 
                         context={"news": "Look in on the circle and its leader."},
                     )
     except IntegrityError:
-        raise CommunityError(f"You have checked in for {month:%B} already; thank you.") from None
+        raise Refusal(f"You have checked in for {month:%B} already; thank you.") from None
     return entry

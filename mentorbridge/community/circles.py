@@ -1,6 +1,6 @@
 """Mentoring circles: propose, publish, apply, accept, leave, and the coordinators' placement run.
 
-Every write runs in one transaction and either succeeds or raises CommunityError with a sentence
+Every write runs in one transaction and either succeeds or raises Refusal with a sentence
 the member can act on, having changed nothing. A seat is taken in one place (`_seat`): the circle
 row is locked (`SELECT … FOR UPDATE`), `member_count` grows by a conditional UPDATE below
 `max_mentees` (a check constraint backs it), and the partial unique index on
@@ -21,12 +21,12 @@ from django.urls import reverse
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
 from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching.engine.circles import place_in_circles
 from mentorbridge.members.models import Block, Member, Topic, is_coordinator
 from mentorbridge.programs.models import Cycle, Program
 from mentorbridge.programs.services import eligibility_problem
 
-from .errors import CommunityError
 from .models import (
     CIRCLE_MAX_APPLICATIONS,
     CIRCLE_MAX_MENTEES,
@@ -80,9 +80,9 @@ def circle_propose(*, by: Member, program: Program, cycle: Cycle, data: dict[str
     """A member who may mentor in the program proposes a circle; coordinators publish it."""
     problem = eligibility_problem(member=by, program=program, role="mentor")
     if problem:
-        raise CommunityError(problem.replace("enroll as a mentor", "lead a circle"))
+        raise Refusal(problem.replace("enroll as a mentor", "lead a circle"))
     if cycle.program_id != program.pk:
-        raise CommunityError(f"{cycle} is not a cycle of {program}.")
+        raise Refusal(f"{cycle} is not a cycle of {program}.")
     problem = circle_problem(
         cycle=cycle,
         starts_on=data["starts_on"],
@@ -90,9 +90,9 @@ def circle_propose(*, by: Member, program: Program, cycle: Cycle, data: dict[str
         max_mentees=data["max_mentees"],
     )
     if problem:
-        raise CommunityError(problem)
+        raise Refusal(problem)
     if not isinstance(data["topic"], Topic):
-        raise CommunityError("Choose the circle's topic from the list.")
+        raise Refusal("Choose the circle's topic from the list.")
     with transaction.atomic():
         circle = Circle(program=program, cycle=cycle, leader=by, created_at=clock.now())
         for name in CIRCLE_FIELDS:
@@ -115,16 +115,16 @@ def circle_propose(*, by: Member, program: Program, cycle: Cycle, data: dict[str
 def circle_decide(*, circle: Circle, by: Member, publish: bool, note: str = "") -> Circle:
     """A coordinator publishes a proposed circle (mentees can apply) or declines it, with a note."""
     if not is_coordinator(by.user):
-        raise CommunityError("Coordinators publish circles.")
+        raise Refusal("Coordinators publish circles.")
     note = note.replace("\x00", "").strip()[:500]
     if not publish and not note:
-        raise CommunityError("Tell the leader why the circle is not published.")
+        raise Refusal("Tell the leader why the circle is not published.")
     new = Circle.Status.OPEN if publish else Circle.Status.DECLINED
     with transaction.atomic():
         if not Circle.objects.filter(pk=circle.pk, status=Circle.Status.PROPOSED).update(
             status=new, decided_by=by, decision_note=note
         ):
-            raise CommunityError("This circle was already decided.")
+            raise Refusal("This circle was already decided.")
         circle.refresh_from_db()
         notify(
             member=circle.leader,
@@ -149,7 +149,7 @@ def circle_set_open(*, circle: Circle, by: Member, open: bool) -> Circle:
     """The leader (or a coordinator) closes applications, or opens them again. Closing declines
     the applications still waiting, and tells their mentees."""
     if by.pk != circle.leader_id and not is_coordinator(by.user):
-        raise CommunityError("The circle's leader decides when applications close.")
+        raise Refusal("The circle's leader decides when applications close.")
     before, after = (
         (Circle.Status.CLOSED, Circle.Status.OPEN)
         if open
@@ -157,7 +157,7 @@ def circle_set_open(*, circle: Circle, by: Member, open: bool) -> Circle:
     )
     with transaction.atomic():
         if not Circle.objects.filter(pk=circle.pk, status=before).update(status=after):
-            raise CommunityError(
+            raise Refusal(
                 "Applications are already open." if open else "Applications are not open."
             )
         circle.refresh_from_db()
@@ -181,13 +181,13 @@ def _seat(*, circle: Circle, mentee: Member, source: str) -> Seated:
     with transaction.atomic():
         circle = Circle.objects.select_for_update().select_related("cycle").get(pk=circle.pk)
         if circle.status not in {Circle.Status.OPEN, Circle.Status.CLOSED}:
-            raise CommunityError("This circle is not published.")
+            raise Refusal("This circle is not published.")
         if circle.is_over:
-            raise CommunityError("This circle's term is over.")
+            raise Refusal("This circle's term is over.")
         if mentee.pk == circle.leader_id:
-            raise CommunityError("The leader leads the circle; they do not join it.")
+            raise Refusal("The leader leads the circle; they do not join it.")
         if Block.objects.between(mentee.pk, circle.leader_id).exists():
-            raise CommunityError(
+            raise Refusal(
                 f"{mentee.display_name} cannot join a circle of {circle.leader.display_name}."
             )
         _not_in_a_circle(mentee, circle.cycle)
@@ -196,7 +196,7 @@ def _seat(*, circle: Circle, mentee: Member, source: str) -> Seated:
                 if not Circle.objects.filter(
                     pk=circle.pk, member_count__lt=F("max_mentees")
                 ).update(member_count=F("member_count") + 1):
-                    raise CommunityError(
+                    raise Refusal(
                         f"“{circle.title}” is full: all {circle.max_mentees} places are taken."
                     )
                 seat = CircleMember.objects.create(
@@ -207,7 +207,7 @@ def _seat(*, circle: Circle, mentee: Member, source: str) -> Seated:
                     joined_at=clock.now(),
                 )
         except IntegrityError:
-            raise CommunityError(
+            raise Refusal(
                 f"{mentee.display_name} is already in a circle in {circle.cycle}."
             ) from None
         withdrawn = list(
@@ -233,7 +233,7 @@ def _not_in_a_circle(mentee: Member, cycle: Cycle) -> None:
         .first()
     )
     if current is not None:
-        raise CommunityError(
+        raise Refusal(
             f"{mentee.display_name} is already in the circle “{current.circle.title}” this "
             "cycle: a mentee joins one circle per cycle."
         )
@@ -244,36 +244,34 @@ def application_submit(*, circle: Circle, mentee: Member, note: str) -> CircleAp
     order made (at most three), which the placement run follows."""
     note = note.replace("\x00", "").strip()
     if not note:
-        raise CommunityError("Tell the leader in a few words why you would like to join.")
+        raise Refusal("Tell the leader in a few words why you would like to join.")
     if len(note) > MAX_NOTE:
-        raise CommunityError(f"Keep your note under {MAX_NOTE:,} characters.")
+        raise Refusal(f"Keep your note under {MAX_NOTE:,} characters.")
     with transaction.atomic():
         circle = (
             Circle.objects.select_for_update().select_related("cycle", "program").get(pk=circle.pk)
         )
         if circle.status == Circle.Status.CLOSED:
-            raise CommunityError("This circle has closed its applications.")
+            raise Refusal("This circle has closed its applications.")
         if circle.status != Circle.Status.OPEN or circle.is_over:
-            raise CommunityError("This circle is not taking applications.")
+            raise Refusal("This circle is not taking applications.")
         problem = eligibility_problem(member=mentee, program=circle.program, role="mentee")
         if problem:
-            raise CommunityError(problem.replace("enroll as a mentee", "join a circle"))
+            raise Refusal(problem.replace("enroll as a mentee", "join a circle"))
         if mentee.pk == circle.leader_id:
-            raise CommunityError("You lead this circle.")
+            raise Refusal("You lead this circle.")
         if Block.objects.between(mentee.pk, circle.leader_id).exists():
-            raise CommunityError("You cannot apply to this circle.")
+            raise Refusal("You cannot apply to this circle.")
         _not_in_a_circle(mentee, circle.cycle)
         if CircleApplication.objects.filter(circle=circle, mentee=mentee).exists():
-            raise CommunityError("You have already applied to this circle.")
+            raise Refusal("You have already applied to this circle.")
         if circle.member_count >= circle.max_mentees:
-            raise CommunityError(
-                f"“{circle.title}” is full: all {circle.max_mentees} places are taken."
-            )
+            raise Refusal(f"“{circle.title}” is full: all {circle.max_mentees} places are taken.")
         pending = CircleApplication.objects.filter(
             mentee=mentee, circle__cycle=circle.cycle, status=CircleApplication.Status.PENDING
         ).count()
         if pending >= CIRCLE_MAX_APPLICATIONS:
-            raise CommunityError(
+            raise Refusal(
                 f"You are waiting on {pending} circles already, the most in one cycle; withdraw "
                 "one to apply here."
             )
@@ -287,7 +285,7 @@ def application_submit(*, circle: Circle, mentee: Member, note: str) -> CircleAp
                     created_at=clock.now(),
                 )
         except IntegrityError:
-            raise CommunityError("You have already applied to this circle.") from None
+            raise Refusal("You have already applied to this circle.") from None
         notify(
             member=circle.leader,
             kind="circle_application",
@@ -301,12 +299,12 @@ def application_submit(*, circle: Circle, mentee: Member, note: str) -> CircleAp
 
 def application_withdraw(*, application: CircleApplication, by: Member) -> None:
     if application.mentee_id != by.pk:
-        raise CommunityError("Only the applicant withdraws an application.")
+        raise Refusal("Only the applicant withdraws an application.")
     with transaction.atomic():
         if not CircleApplication.objects.filter(
             pk=application.pk, status=CircleApplication.Status.PENDING
         ).update(status=CircleApplication.Status.WITHDRAWN, decided_at=clock.now()):
-            raise CommunityError("This application was already answered.")
+            raise Refusal("This application was already answered.")
         _rerank(application.mentee, application.circle.cycle)
 
 
@@ -324,9 +322,9 @@ def application_decide(*, application: CircleApplication, by: Member, accept: bo
     """The leader accepts (the mentee takes a seat) or declines an application."""
     circle = application.circle
     if by.pk != circle.leader_id:
-        raise CommunityError("The circle's leader answers its applications.")
+        raise Refusal("The circle's leader answers its applications.")
     if application.status != CircleApplication.Status.PENDING:
-        raise CommunityError("This application was already answered.")
+        raise Refusal("This application was already answered.")
     with transaction.atomic():
         if accept:
             _seat(circle=circle, mentee=application.mentee, source=CircleMember.Source.APPLICATION)
@@ -340,7 +338,7 @@ def _decide(application: CircleApplication, *, accept: bool, why: str) -> None:
         if not CircleApplication.objects.filter(
             pk=application.pk, status=CircleApplication.Status.PENDING
         ).update(status=CircleApplication.Status.DECLINED, decided_at=clock.now()):
-            raise CommunityError("This application was already answered.")
+            raise Refusal("This application was already answered.")
         _rerank(application.mentee, circle.cycle)
     notify(
         member=application.mentee,
@@ -366,7 +364,7 @@ def member_leave(*, circle: Circle, mentee: Member) -> None:
         if not CircleMember.objects.filter(circle=circle, mentee=mentee, active=True).update(
             active=False, left_at=clock.now()
         ):
-            raise CommunityError("You are not a member of this circle.")
+            raise Refusal("You are not a member of this circle.")
         Circle.objects.filter(pk=circle.pk, member_count__gt=0).update(
             member_count=F("member_count") - 1
         )
@@ -458,10 +456,10 @@ def placement_apply(*, cycle: Cycle, by: Member) -> PlacementResult:
     transaction: a seat taken meanwhile (a leader accepting someone) skips that placement with
     the reason, and the rest stand. Everyone placed, and their leader, is told."""
     if not is_coordinator(by.user):
-        raise CommunityError("Coordinators run the placement.")
+        raise Refusal("Coordinators run the placement.")
     plan = placement_plan(cycle=cycle)
     if not plan.applicants:
-        raise CommunityError(f"Nobody is waiting for a circle in {cycle}.")
+        raise Refusal(f"Nobody is waiting for a circle in {cycle}.")
     placed = 0
     skipped: list[str] = []
     for mentee, circle, _rank in plan.rows:
@@ -474,7 +472,7 @@ def placement_apply(*, cycle: Cycle, by: Member) -> PlacementResult:
                     circle=circle, mentee=mentee
                 )
                 _decide(application, accept=True, why="")
-        except CommunityError as error:
+        except Refusal as error:
             skipped.append(f"{mentee.display_name}: {error}")
         else:
             placed += 1

@@ -30,8 +30,6 @@ from .models import (
 )
 from .text import message_body
 
-WorkspaceError = Refusal
-
 
 def mentorship_start(
     *,
@@ -138,7 +136,7 @@ def mentorship_announce(*, mentorship: Mentorship) -> None:
 
 def _writable(mentorship: Mentorship) -> None:
     if not mentorship.is_active:
-        raise WorkspaceError("This mentorship is closed; its workspace is read-only.")
+        raise Refusal("This mentorship is closed; its workspace is read-only.")
 
 
 def _touch(mentorship: Mentorship) -> None:
@@ -174,7 +172,7 @@ def agreement_confirm(*, mentorship: Mentorship, by: Member) -> Agreement:
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
         if agreement is None:
-            raise WorkspaceError("There is no agreement to confirm yet.")
+            raise Refusal("There is no agreement to confirm yet.")
         field = "mentee_confirmed_at" if by.pk == mentorship.mentee_id else "mentor_confirmed_at"
         setattr(agreement, field, clock.now())
         agreement.save(update_fields=[field, "updated_at"])
@@ -193,7 +191,7 @@ def meeting_propose(
 ) -> Meeting:
     _writable(mentorship)
     if starts_at <= clock.now():
-        raise WorkspaceError("Pick a time in the future.")
+        raise Refusal("Pick a time in the future.")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             mentorship=mentorship,
@@ -236,13 +234,13 @@ def meeting_answer(*, meeting: Meeting, by: Member, accept: bool) -> Meeting:
     mentorship = meeting.mentorship
     _writable(mentorship)
     if meeting.proposed_by_id == by.pk:
-        raise WorkspaceError("The other member answers a proposal; you can cancel yours instead.")
+        raise Refusal("The other member answers a proposal; you can cancel yours instead.")
     new = Meeting.Status.ACCEPTED if accept else Meeting.Status.DECLINED
     with transaction.atomic():
         if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.PROPOSED).update(
             status=new, sequence=F("sequence") + 1
         ):
-            raise WorkspaceError("This meeting was already answered.")
+            raise Refusal("This meeting was already answered.")
         meeting.refresh_from_db()
         _touch(mentorship)
         proposer = meeting.proposed_by
@@ -275,7 +273,7 @@ def meeting_cancel(*, meeting: Meeting, by: Member) -> Meeting:
         if not Meeting.objects.filter(
             pk=meeting.pk, status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED]
         ).update(status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1):
-            raise WorkspaceError("Only a planned meeting can be cancelled.")
+            raise Refusal("Only a planned meeting can be cancelled.")
         meeting.refresh_from_db()
         notify(
             member=meeting.mentorship.other_party(by),
@@ -298,11 +296,11 @@ def meeting_log(
     """Record what happened: held (with duration and topics) or missed."""
     _writable(meeting.mentorship)
     if meeting.starts_at > clock.now():
-        raise WorkspaceError("A meeting can be logged once its time has come.")
+        raise Refusal("A meeting can be logged once its time has come.")
     if meeting.status not in {Meeting.Status.ACCEPTED, Meeting.Status.PROPOSED}:
-        raise WorkspaceError("This meeting was already logged or cancelled.")
+        raise Refusal("This meeting was already logged or cancelled.")
     if held and not minutes:
-        raise WorkspaceError("Say how long the meeting lasted.")
+        raise Refusal("Say how long the meeting lasted.")
     with transaction.atomic():
         meeting.status = Meeting.Status.HELD if held else Meeting.Status.MISSED
         meeting.minutes_held = minutes if held else None
@@ -326,9 +324,9 @@ def meeting_record_past(
     """Log a meeting that already took place and was never proposed here (a call, a corridor)."""
     _writable(mentorship)
     if starts_at > clock.now():
-        raise WorkspaceError("That time is still to come: propose the meeting instead.")
+        raise Refusal("That time is still to come: propose the meeting instead.")
     if starts_at < mentorship.started_at - dt.timedelta(days=1):
-        raise WorkspaceError(
+        raise Refusal(
             f"That is before your mentorship started ({mentorship.started_at:%-d %B %Y})."
         )
     with transaction.atomic():
@@ -512,7 +510,7 @@ def mentorship_close(
             completed=completed,
         )
         if not closed:
-            raise WorkspaceError("This mentorship is already closed.")
+            raise Refusal("This mentorship is already closed.")
         Enrollment.objects.filter(pk=mentorship.mentor_enrollment_id, mentee_count__gt=0).update(
             mentee_count=F("mentee_count") - 1
         )
@@ -546,7 +544,7 @@ def mentorship_close(
 def report_file(*, mentorship: Mentorship, by: Member, text: str, block: bool) -> Report:
     text = text.strip()
     if not text:
-        raise WorkspaceError("Tell the coordinators what happened.")
+        raise Refusal("Tell the coordinators what happened.")
     with transaction.atomic():
         report = Report.objects.create(
             mentorship=mentorship, reporter=by, text=text[:3000], block=block

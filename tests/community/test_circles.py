@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 
 from mentorbridge.community import circles
-from mentorbridge.community.errors import CommunityError
 from mentorbridge.community.models import Circle, CircleApplication, CircleMember
 from mentorbridge.core.models import Notification
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block, Member
 from mentorbridge.programs.models import Cycle
 
@@ -42,7 +42,7 @@ def _state() -> tuple[int, int, int, list[int]]:
 
 def refused(match: str, action: Any) -> None:
     before = _state()
-    with pytest.raises(CommunityError, match=match):
+    with pytest.raises(Refusal, match=match):
         action()
     assert _state() == before
 

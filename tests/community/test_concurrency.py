@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 
 from mentorbridge.community import circles, flash
-from mentorbridge.community.errors import CommunityError
 from mentorbridge.community.models import (
     Circle,
     CircleApplication,
@@ -16,6 +15,7 @@ from mentorbridge.community.models import (
     FlashSignup,
     FlashVolunteer,
 )
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Program
 
@@ -50,7 +50,7 @@ def test_fifty_sign_ups_never_exceed_the_cap(coordinator: Member) -> None:
         [lambda s=s: flash.signup(event=event, member=s, preferences=[]) for s in students]  # type: ignore[arg-type]
     )
     assert sum(isinstance(r, FlashSignup) for r in results) == 7
-    assert sum(isinstance(r, CommunityError) for r in results) == THREADS - 7, results
+    assert sum(isinstance(r, Refusal) for r in results) == THREADS - 7, results
     assert FlashSignup.objects.count() == 7
 
 
@@ -85,7 +85,7 @@ def test_fifty_acceptances_never_exceed_a_circles_seats(coordinator: Member) -> 
             for a in applications
         ]
     )
-    refusals = [r for r in results if isinstance(r, CommunityError)]
+    refusals = [r for r in results if isinstance(r, Refusal)]
     assert len(refusals) == THREADS - 8, results
     assert all("full" in str(r) for r in refusals)
     circle.refresh_from_db()

@@ -72,7 +72,9 @@ def test_a_circles_leader_and_member_meet_and_message(
     page.get_by_label("Link or place (optional)").fill("https://video.example.org/circle")
     page.get_by_role("button", name="Set the meeting").click()
     assert page.get_by_text("Meeting set").is_visible()
-    page.get_by_role("textbox", name="Message").fill("Welcome, Maya! Bring one question about research years.")
+    page.get_by_role("textbox", name="Message").fill(
+        "Welcome, Maya! Bring one question about research years."
+    )
     page.get_by_role("button", name="Send to the circle").click()
     page.locator("#messages").scroll_into_view_if_needed()
     shots("leader-workspace")
@@ -90,7 +92,9 @@ def test_a_circles_leader_and_member_meet_and_message(
         page.get_by_role("link", name="Download the calendar invite").click()
     assert download.value.suggested_filename.startswith("circle-meeting-")
     assert page.get_by_text("Bring one question about research years").is_visible()
-    page.get_by_role("textbox", name="Message").fill("Thank you! Mine: how is a research year funded?")
+    page.get_by_role("textbox", name="Message").fill(
+        "Thank you! Mine: how is a research year funded?"
+    )
     page.get_by_role("button", name="Send to the circle").click()
     page.locator("#messages").scroll_into_view_if_needed()
     shots("member-workspace")
