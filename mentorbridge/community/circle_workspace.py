@@ -47,6 +47,8 @@ def people(circle: Circle) -> list[Member]:
 
 
 def _writable(circle: Circle, by: Member, *, leader: bool = False) -> None:
+    if circle.status not in {Circle.Status.OPEN, Circle.Status.CLOSED}:
+        raise Refusal("The workspace opens once the coordinators publish the circle.")
     if circle.is_over:
         raise Refusal("This circle's term is over; its workspace is read-only.")
     if leader and by.pk != circle.leader_id:

@@ -111,7 +111,12 @@ class CircleAccess:
 
     @property
     def can_write(self) -> bool:
-        return self.in_workspace and not self.circle.is_over
+        """The workspace is used once the circle is published, until its term is over."""
+        return (
+            self.in_workspace
+            and self.circle.status in {Circle.Status.OPEN, Circle.Status.CLOSED}
+            and not self.circle.is_over
+        )
 
 
 def circles_for(member: Member) -> QuerySet[Circle]:
