@@ -3,13 +3,11 @@ to the resource library, and search. Writes raise Refusal and change nothing on 
 
 from __future__ import annotations
 
-import nh3
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils.html import escape, linebreaks, urlize
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
@@ -17,6 +15,7 @@ from mentorbridge.core.permissions import COORDINATORS_GROUP
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic, is_coordinator
 from mentorbridge.mentorships.models import Resource
+from mentorbridge.mentorships.text import render_message
 from mentorbridge.programs.models import Program
 
 from .models import Answer, BoardReport, Helpful, Question
@@ -30,12 +29,8 @@ AUTO_HIDE_REPORTS = 3
 MAX_TEXT = 5000
 
 
-def render_text(body: str) -> str:
-    """Plain text made safe, as the workspace's messages: escaped, links clickable, sanitised."""
-    html = linebreaks(urlize(escape(body), nofollow=True))
-    return nh3.clean(
-        html, tags={"p", "br", "a"}, attributes={"a": {"href"}}, link_rel="nofollow noopener"
-    )
+# Shown like workspace messages: escaped, links clickable, sanitised.
+render_text = render_message
 
 
 def author_label(question: Question, viewer: Member) -> str:

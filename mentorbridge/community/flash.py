@@ -234,12 +234,51 @@ def signup_update(*, place: FlashSignup, preferences: list[int]) -> FlashSignup:
 
 
 def withdraw(*, event: FlashEvent, member: Member) -> None:
+    """Leave an event. Before the schedule is made, anyone taking part may; after it, a mentee
+    still may until the event starts: their seats are freed (the hosts see them free and are
+    told) and the coordinators' summary counts them. A host's table is in everyone's schedule,
+    so a host asks the coordinators instead (they may schedule again)."""
     with transaction.atomic():
+        locked = FlashEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.status == FlashEvent.Status.SCHEDULED:
+            _withdraw_after_scheduling(locked, member)
+            return
         event = _locked_open(event)
         gone = FlashSignup.objects.filter(event=event, member=member).delete()[0]
         gone += FlashVolunteer.objects.filter(event=event, member=member).delete()[0]
         if not gone:
             raise Refusal("You are not taking part in this event.")
+
+
+def _withdraw_after_scheduling(event: FlashEvent, member: Member) -> None:
+    if event.starts_at <= clock.now():
+        raise Refusal("This event has started; there is nothing to withdraw from now.")
+    if event.volunteers.filter(member=member).exists():
+        raise Refusal(
+            "Your table is in the mentees' schedules; ask the coordinators, who can schedule "
+            "again without you."
+        )
+    seats = list(FlashSeat.objects.filter(event=event, mentee=member).select_related("mentor"))
+    if not FlashSignup.objects.filter(event=event, member=member).delete()[0]:
+        raise Refusal("You are not taking part in this event.")
+    FlashSeat.objects.filter(pk__in=[s.pk for s in seats]).delete()
+    summary = dict(event.schedule_summary or {})
+    summary["withdrawn"] = int(summary.get("withdrawn", 0)) + 1
+    event.schedule_summary = summary
+    event.save(update_fields=["schedule_summary"])
+    rounds: dict[int, list[int]] = {}
+    for seat in seats:
+        rounds.setdefault(seat.mentor_id, []).append(seat.round)
+    hosts = {s.mentor_id: s.mentor for s in seats}
+    for host_id, freed in rounds.items():
+        listed = ", ".join(str(r) for r in sorted(freed))
+        notify(
+            member=hosts[host_id],
+            kind="flash_withdrawn",
+            title=f"{member.display_name} withdrew from {event.name}: a seat at your table is "
+            f"free in round{'s' if len(freed) > 1 else ''} {listed}",
+            url=event.get_absolute_url() + "#schedule",
+        )
 
 
 def schedule_request(*, event: FlashEvent) -> FlashEvent:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.db.models import QuerySet
 
 from mentorbridge.members.models import Member, Topic, time_zone_names
+from mentorbridge.mentorships.forms import MeetingLogForm
+from mentorbridge.programs.models import Cycle
 
-from .models import FlashEvent, Question
+from .models import CIRCLE_MAX_MENTEES, CIRCLE_MIN_MENTEES, Circle, FlashEvent, Question
 
 
 class FlashEventForm(forms.ModelForm):
@@ -136,3 +139,82 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+
+
+class CircleForm(forms.ModelForm):
+    """A leader's proposal; the cycles offered are those of the leader's programs still running."""
+
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), empty_label=None)
+
+    class Meta:
+        model = Circle
+        fields: ClassVar = [
+            "cycle",
+            "title",
+            "topic",
+            "description",
+            "max_mentees",
+            "starts_on",
+            "ends_on",
+            "cadence",
+        ]
+        widgets: ClassVar = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts: ClassVar = {
+            "max_mentees": f"Between {CIRCLE_MIN_MENTEES} and {CIRCLE_MAX_MENTEES}.",
+            "description": "Who it is for and what you will cover: mentees read this to apply.",
+        }
+
+    def __init__(self, *args: Any, cycles: QuerySet[Cycle], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = cycles  # type: ignore[attr-defined]
+        self.fields["cycle"].label_from_instance = str  # type: ignore[attr-defined]
+        self.fields["topic"].queryset = Topic.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class CircleApplicationForm(forms.Form):
+    note = forms.CharField(
+        label="A short note to the leader",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        help_text="Why you would like to join, in a few sentences.",
+    )
+
+
+class CircleDecisionForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the leader (needed to decline)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CircleCheckInForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How is the circle going for you?",
+        choices=[(str(n), f"{n} of 5") for n in range(5, 0, -1)],
+        coerce=int,
+    )
+    comments = forms.CharField(
+        label="Anything to add? (optional; the leader and coordinators read it)",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.auto_id = "id_checkin_%s"
+
+
+class CircleMeetingLogForm(MeetingLogForm):
+    """The pair's log form, less what a circle does not record per meeting (topics, notes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["topics"]
+        del self.fields["notes"]

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorbridge.members.models import Member, Topic
-from mentorbridge.mentorships.models import Resource
+from mentorbridge.mentorships.models import Meeting, Resource
 from mentorbridge.programs.models import Program
 
 
@@ -290,3 +290,269 @@ class BoardReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.pk}"
+
+
+# Mentoring circles ------------------------------------------------------------------------------
+# A resident or surgeon leads 3–8 mentees on a topic for a term. The leader proposes, a coordinator
+# publishes; mentees apply (ranked, up to three circles a cycle) and the leader accepts, or a
+# coordinator's placement run seats the applicants. The seats are kept by the database:
+# `member_count` grows only by a conditional UPDATE below `max_mentees` (a check constraint backs
+# it), and a partial unique index allows one active circle per mentee per cycle.
+
+CIRCLE_MIN_MENTEES = 3
+CIRCLE_MAX_MENTEES = 8
+CIRCLE_MAX_APPLICATIONS = 3  # circles a mentee may rank in one cycle
+
+
+class Circle(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for the coordinators"
+        OPEN = "open", "Open for applications"
+        CLOSED = "closed", "Applications closed"
+        DECLINED = "declined", "Not published"
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", "Every week"
+        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        MONTHLY = "monthly", "Every month"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="circles")
+    cycle = models.ForeignKey(
+        "programs.Cycle",
+        on_delete=models.PROTECT,
+        related_name="circles",
+        help_text="The cycle whose mentees it takes: a mentee joins one circle per cycle.",
+    )
+    leader = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="circles_led")
+    title = models.CharField(max_length=150)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="circles")
+    description = models.TextField("what the circle is about", max_length=3000)
+    max_mentees = models.PositiveSmallIntegerField(
+        "most mentees",
+        default=6,
+        validators=[
+            MinValueValidator(CIRCLE_MIN_MENTEES),
+            MaxValueValidator(CIRCLE_MAX_MENTEES),
+        ],
+    )
+    member_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    starts_on = models.DateField("term starts")
+    ends_on = models.DateField("term ends")
+    cadence = models.CharField(
+        "meets", max_length=12, choices=Cadence.choices, default=Cadence.FORTNIGHTLY
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decision_note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["starts_on", "pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")),
+                name="circle_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    max_mentees__gte=CIRCLE_MIN_MENTEES, max_mentees__lte=CIRCLE_MAX_MENTEES
+                ),
+                name="circle_size_3_to_8",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member_count__lte=models.F("max_mentees")),
+                name="circle_within_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:circle_detail", args=[self.pk])
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.max_mentees - self.member_count, 0)
+
+    @property
+    def is_over(self) -> bool:
+        from mentorbridge.core import clock
+
+        return clock.today() > self.ends_on
+
+
+class CircleApplication(models.Model):
+    """A mentee asks to join; `rank` orders a mentee's applications in a cycle (1 = first choice),
+    which the placement run follows."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the leader"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="applications")
+    mentee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="circle_applications")
+    note = models.TextField(max_length=1000)
+    rank = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["rank", "created_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["circle", "mentee"], name="circle_apply_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} → {self.circle}"
+
+
+class CircleMember(models.Model):
+    """A mentee's seat in a circle. `cycle` repeats the circle's, so the database can allow one
+    active circle per mentee per cycle."""
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", "Accepted by the leader"
+        PLACEMENT = "placement", "Coordinators' placement"
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="members")
+    mentee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="circle_seats")
+    cycle = models.ForeignKey("programs.Cycle", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["joined_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["mentee", "cycle"],
+                condition=models.Q(active=True),
+                name="circle_one_per_mentee_cycle",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} in {self.circle}"
+
+
+class CircleNorms(models.Model):
+    """The circle's agreement: the pair agreement's fields, written by the leader and confirmed by
+    each member (`CircleNormsConfirmation`); editing clears the confirmations."""
+
+    circle = models.OneToOneField(Circle, on_delete=models.CASCADE, related_name="norms")
+    goals = models.TextField("goals for the term", max_length=3000)
+    meeting_frequency = models.CharField("how often we meet", max_length=200)
+    communication = models.CharField("how we communicate", max_length=300)
+    confidentiality = models.TextField(
+        max_length=1000,
+        default="What members share stays in the circle unless they agree otherwise, or someone's safety is at risk.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Norms of {self.circle}"
+
+
+class CircleNormsConfirmation(models.Model):
+    norms = models.ForeignKey(CircleNorms, on_delete=models.CASCADE, related_name="confirmations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["norms", "member"], name="circle_norms_confirm_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} confirmed {self.norms_id}"
+
+
+class CircleMeeting(models.Model):
+    """The leader sets a meeting; every member gets the invite. Logged as held (minutes) after."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CANCELLED = "cancelled", "Cancelled"
+        HELD = "held", "Held"
+        MISSED = "missed", "Did not take place"
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(10), MaxValueValidator(240)]
+    )
+    format = models.CharField(max_length=10, choices=Meeting.Format.choices, default="video")
+    location = models.CharField("link or place", max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    minutes_held = models.PositiveSmallIntegerField(null=True, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk} of {self.circle}"
+
+
+class CircleMessage(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Circle message {self.pk}"
+
+
+class CircleCheckIn(models.Model):
+    """A member's short check-in on how the circle goes: once a month each (the unique key)."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="check_ins")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month it is for.")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comments = models.TextField(max_length=3000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["circle", "member", "month"], name="circle_check_in_once_a_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in of {self.member_id} in {self.circle_id}"
+
+
+class BoardDigest(models.Model):
+    """One daily email to a mentor about new questions on their boards. The unique key makes a
+    second run on the same day (or two at once) send nothing twice; `through` is where the next
+    digest starts."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    through = models.DateTimeField()
+    questions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["member", "day"], name="board_digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.member_id} on {self.day}"

@@ -37,6 +37,8 @@ def schedule_for(event: FlashEvent, member: Member) -> list[dict[str, Any]]:
                 "starts_at": starts[r - 1],
                 "ends_at": starts[r - 1] + dt.timedelta(minutes=event.round_minutes),
                 "people": people,
+                # A host sees the seats left at their table (a mentee withdrew after scheduling).
+                "free": max(event.seats_per_table - len(people), 0) if hosting is not None else 0,
                 "preferred": any(s.preferred for s in here) and hosting is None,
             }
         )

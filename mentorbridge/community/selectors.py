@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mentorbridge.members.models import Member, is_coordinator
 from mentorbridge.programs.models import Program
 
-from .models import Answer, FlashEvent, Question
+from .models import Answer, Circle, CircleMember, FlashEvent, Question
 
 
 def roles_in(member: Member, program: Program) -> set[str]:
@@ -90,3 +92,68 @@ def get_answer_for_member(member: Member, pk: int) -> Answer:
     ):
         raise Http404("No such answer.")
     return answer
+
+
+@dataclass
+class CircleAccess:
+    """What a member may do with a circle: read its page, use its workspace (the leader and its
+    members), lead it, or manage it (coordinators, who read the workspace but not the thread)."""
+
+    circle: Circle
+    member: Member
+    is_leader: bool
+    is_member: bool
+    is_coordinator: bool
+
+    @property
+    def in_workspace(self) -> bool:
+        return self.is_leader or self.is_member
+
+    @property
+    def can_write(self) -> bool:
+        """The workspace is used once the circle is published, until its term is over."""
+        return (
+            self.in_workspace
+            and self.circle.status in {Circle.Status.OPEN, Circle.Status.CLOSED}
+            and not self.circle.is_over
+        )
+
+
+def circles_for(member: Member) -> QuerySet[Circle]:
+    """Coordinators: every circle. Members: published circles of their programs, and the circles
+    they lead, belong to or applied to (whatever their state)."""
+    circles = Circle.objects.select_related("program", "cycle", "leader", "topic")
+    if is_coordinator(member.user):
+        return circles
+    return circles.filter(
+        Q(
+            status__in=[Circle.Status.OPEN, Circle.Status.CLOSED],
+            program__in=programs_for(member),
+        )
+        | Q(leader=member)
+        | Q(members__mentee=member, members__active=True)
+        | Q(applications__mentee=member)
+    ).distinct()
+
+
+def get_circle_for_member(
+    member: Member, pk: int, *, workspace: bool = False, write: bool = False
+) -> CircleAccess:
+    """404 for anyone the circle is not shown to; with `workspace`, for anyone but its leader,
+    its members (and, read-only, coordinators); with `write`, for all but the leader and
+    members while the term runs."""
+    circle = circles_for(member).filter(pk=pk).first()
+    if circle is None:
+        raise Http404("No such circle.")
+    access = CircleAccess(
+        circle=circle,
+        member=member,
+        is_leader=circle.leader_id == member.pk,
+        is_member=CircleMember.objects.filter(circle=circle, mentee=member, active=True).exists(),
+        is_coordinator=is_coordinator(member.user),
+    )
+    if workspace and not (access.in_workspace or access.is_coordinator):
+        raise Http404("No such circle.")
+    if write and not access.can_write:
+        raise Http404("This circle's workspace is read-only for you.")
+    return access

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorbridge.core import clock
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members.models import Member, is_coordinator, time_zone_names
@@ -90,6 +91,12 @@ def flash_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if place is not None or table is not None:
         context["schedule"] = schedule.schedule_for(event, member) if event.scheduled_at else []
+    # A mentee may still withdraw after the schedule is made, until the event starts.
+    context["can_withdraw"] = (
+        place is not None
+        and event.status == FlashEvent.Status.SCHEDULED
+        and event.starts_at > clock.now()
+    )
     if event.status == FlashEvent.Status.OPEN:
         if "mentor" in roles and place is None:
             context["volunteer_form"] = VolunteerForm(

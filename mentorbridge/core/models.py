@@ -92,6 +92,8 @@ class EmailSettings(models.Model):
 OPTIONAL_EMAILS: dict[str, str] = {
     "mentorship_meeting": "meetings",
     "mentorship_meeting_confirmed": "meetings",
+    "circle_meeting": "meetings",
+    "board_digest": "reminders",
     "mentorship_messages": "messages",
     "mentorship_check_in": "reminders",
     "mentorship_nudge": "reminders",

@@ -1,6 +1,6 @@
 """Demo community (idempotent): an Annual Meeting flash event open for sign-up, a virtual one last
-month that the demo student attended (so wishes to continue can be tried), and questions on the
-track-1 board with answers.
+month that the demo student attended (so wishes to continue can be tried), questions on the
+track-1 board with answers, and two mentoring circles led by the demo resident.
 
 Rows are written directly, as the other demos do, so nobody who does not exist is notified; the
 past event's tables come from the same engine the coordinators' button uses.
@@ -14,6 +14,12 @@ from django.db import transaction
 
 from mentorbridge.community.models import (
     Answer,
+    Circle,
+    CircleMeeting,
+    CircleMember,
+    CircleMessage,
+    CircleNorms,
+    CircleNormsConfirmation,
     FlashEvent,
     FlashSeat,
     FlashSignup,
@@ -23,7 +29,7 @@ from mentorbridge.community.models import (
 from mentorbridge.core import clock
 from mentorbridge.matching.engine.flash import flash_schedule
 from mentorbridge.members.models import Member, Topic
-from mentorbridge.programs.models import Program
+from mentorbridge.programs.models import Cycle, Program
 
 from .people import DEMO_DOMAIN
 
@@ -195,4 +201,106 @@ def seed_community() -> int:
                 question=question, author=answerers[k % len(answerers)], body=answer
             )
         created += 1
-    return created
+    return created + seed_circles(program, student, students)
+
+
+CIRCLE_MESSAGES = [
+    "Welcome, everyone! Before Thursday, write down the one question about research years you most want answered.",
+    "Thank you for setting this up. Mine: how do people fund a year away from school?",
+    "Here is the list of funded positions I mentioned: https://example.org/research-years",
+]
+
+
+def seed_circles(program: Program, student: Member | None, students: list[Member]) -> int:
+    """Two circles of the open cycle led by the demo resident: one running (the demo student and
+    three others in it, with norms, a held and a planned meeting, messages) and one open."""
+    leader = Member.objects.filter(user__email=f"resident@{DEMO_DOMAIN}").first()
+    cycle = Cycle.objects.open().filter(program=program).order_by("-enrollment_opens").first()
+    topics = {t.slug: t for t in Topic.objects.active()}
+    if leader is None or cycle is None or student is None or not topics:
+        return 0
+    today = clock.today()
+    created = 0
+    running, made = Circle.objects.get_or_create(
+        cycle=cycle,
+        title="Research year, step by step",
+        defaults={
+            "program": program,
+            "leader": leader,
+            "topic": topics.get("research-and-publications", next(iter(topics.values()))),
+            "description": "For students thinking about a research year: finding a lab, "
+            "funding, timing, and what to publish.",
+            "max_mentees": 6,
+            "starts_on": today - dt.timedelta(days=21),
+            "ends_on": min(today + dt.timedelta(days=120), cycle.term_end),
+            "cadence": Circle.Cadence.FORTNIGHTLY,
+            "status": Circle.Status.OPEN,
+        },
+    )
+    if made:
+        created += 1
+        members = [student, *students[-3:]]
+        CircleMember.objects.bulk_create(
+            CircleMember(
+                circle=running, mentee=m, cycle=cycle, source=CircleMember.Source.APPLICATION
+            )
+            for m in members
+        )
+        Circle.objects.filter(pk=running.pk).update(member_count=len(members))
+        norms = CircleNorms.objects.create(
+            circle=running,
+            goals="Each of us leaves with a plan for a research year, or a reason not to take one.",
+            meeting_frequency="An hour by video every two weeks",
+            communication="The circle's messages; the leader answers within three days",
+        )
+        CircleNormsConfirmation.objects.bulk_create(
+            CircleNormsConfirmation(norms=norms, member=m) for m in [leader, *members[1:]]
+        )
+        now = clock.now()
+        CircleMeeting.objects.bulk_create(
+            [
+                CircleMeeting(
+                    circle=running,
+                    starts_at=now - dt.timedelta(days=14),
+                    duration_minutes=60,
+                    location="https://video.example.org/research-circle",
+                    status=CircleMeeting.Status.HELD,
+                    minutes_held=60,
+                ),
+                CircleMeeting(
+                    circle=running,
+                    starts_at=(now + dt.timedelta(days=3)).replace(
+                        minute=0, second=0, microsecond=0
+                    ),
+                    duration_minutes=60,
+                    location="https://video.example.org/research-circle",
+                ),
+            ]
+        )
+        CircleMessage.objects.bulk_create(
+            CircleMessage(
+                circle=running,
+                author=author,
+                body=body,
+                created_at=now - dt.timedelta(days=10 - k),
+            )
+            for k, (author, body) in enumerate(
+                zip([leader, members[1], leader], CIRCLE_MESSAGES, strict=True)
+            )
+        )
+    _, made = Circle.objects.get_or_create(
+        cycle=cycle,
+        title="Interview season, together",
+        defaults={
+            "program": program,
+            "leader": leader,
+            "topic": topics.get("interview-process", next(iter(topics.values()))),
+            "description": "Mock interviews and what programs ask, in a group of five.",
+            "max_mentees": 5,
+            "starts_on": today + dt.timedelta(days=14),
+            "ends_on": min(today + dt.timedelta(days=100), cycle.term_end),
+            "cadence": Circle.Cadence.WEEKLY,
+            "status": Circle.Status.OPEN,
+        },
+    )
+    return created + int(made)

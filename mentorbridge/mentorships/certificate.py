@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +21,9 @@ from mentorbridge.core.notifications import notify
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle
 
+from . import records
 from .models import CertificateIssue, Meeting, Mentorship
+from .records import GroupRecord
 
 
 @dataclass
@@ -32,6 +34,17 @@ class MentorRecord:
     active: int
     meetings_held: int
     hours: float
+    # Groups the mentor led (mentoring circles), from the sources registered in `records`; their
+    # meetings and hours are in the totals above.
+    groups: list[GroupRecord] = field(default_factory=list)
+
+    @property
+    def groups_completed(self) -> int:
+        return sum(1 for g in self.groups if g.completed)
+
+    @property
+    def certifiable(self) -> bool:
+        return bool(self.completed or self.groups_completed)
 
 
 def mentor_record(mentor: Member) -> MentorRecord:
@@ -44,13 +57,19 @@ def mentor_record(mentor: Member) -> MentorRecord:
         )
         .order_by("started_at")
     )
+    groups = records.groups_led_by(mentor)
+    minutes = sum(getattr(m, "minutes", 0) or 0 for m in mentorships) + sum(
+        g.minutes for g in groups
+    )
     return MentorRecord(
         mentor=mentor,
         mentorships=mentorships,
         completed=sum(1 for m in mentorships if m.completed),
         active=sum(1 for m in mentorships if m.is_active),
-        meetings_held=sum(int(getattr(m, "held", 0)) for m in mentorships),
-        hours=round(sum(getattr(m, "minutes", 0) or 0 for m in mentorships) / 60, 1),
+        meetings_held=sum(int(getattr(m, "held", 0)) for m in mentorships)
+        + sum(g.meetings_held for g in groups),
+        hours=round(minutes / 60, 1),
+        groups=groups,
     )
 
 
@@ -77,21 +96,29 @@ def certificate_pdf(record: MentorRecord) -> bytes:
     stage = f"{record.mentor.stage.name}, " if record.mentor.stage else ""
     where = record.mentor.institution.name if record.mentor.institution else ""
     page.drawCentredString(width / 2, height - 3.2 * inch, f"{stage}{where}".strip(", "))
+    groups = [g for g in record.groups if g.completed]
+    done = [f"{len(completed)} mentorship{'s' if len(completed) != 1 else ''}"] if completed else []
+    if groups:
+        done.append(f"led {len(groups)} mentoring circle{'s' if len(groups) != 1 else ''}")
     page.drawCentredString(
         width / 2,
         height - 3.8 * inch,
-        f"completed {len(completed)} mentorship{'s' if len(completed) != 1 else ''}, "
+        f"completed {' and '.join(done)}, "
         f"with {record.meetings_held} meetings held over {record.hours:g} hours of mentoring.",
     )
     y = height - 4.4 * inch
     page.setFont("Helvetica", 11)
-    for mentorship in completed[:8]:
-        page.drawCentredString(
-            width / 2,
-            y,
-            f"{mentorship.program.name} · {mentorship.cycle.name} · "
-            f"{mentorship.started_at:%B %Y} – {(mentorship.ended_at or clock.now()):%B %Y}",
-        )
+    lines = [
+        f"{m.program.name} · {m.cycle.name} · "
+        f"{m.started_at:%B %Y} – {(m.ended_at or clock.now()):%B %Y}"
+        for m in completed
+    ] + [
+        f"{g.kind}: {g.title} · {g.program} · {g.mentees} mentees · "
+        f"{g.started:%B %Y} – {g.ended:%B %Y}"
+        for g in groups
+    ]
+    for line in lines[:8]:
+        page.drawCentredString(width / 2, y, line)
         y -= 0.25 * inch
     page.setFont("Helvetica-Oblique", 10)
     page.drawCentredString(
@@ -105,9 +132,13 @@ def certificate_pdf(record: MentorRecord) -> bytes:
 
 
 def certified_mentors(cycle: Cycle) -> list[Member]:
-    """Mentors with at least one completed mentorship in the cycle."""
+    """Mentors with at least one completed mentorship in the cycle, or a group (a mentoring
+    circle) they completed leading in it."""
     return list(
-        Member.objects.filter(mentoring_in__cycle=cycle, mentoring_in__completed=True)
+        Member.objects.filter(
+            Q(mentoring_in__cycle=cycle, mentoring_in__completed=True)
+            | Q(pk__in=records.certified_group_leaders(cycle))
+        )
         .select_related("user")
         .distinct()
         .order_by("full_name", "pk")

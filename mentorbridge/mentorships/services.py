@@ -29,8 +29,7 @@ from .models import (
     Milestone,
     Report,
 )
-
-MAX_MESSAGE = 5000
+from .text import message_body
 
 
 def mentorship_start(
@@ -365,11 +364,7 @@ def local_day(when: dt.datetime, member: Member) -> str:
 
 def message_post(*, mentorship: Mentorship, by: Member, body: str) -> Message:
     _writable(mentorship)
-    body = body.strip()
-    if not body:
-        raise Refusal("Write something before sending.")
-    if len(body) > MAX_MESSAGE:
-        raise Refusal(f"Messages are limited to {MAX_MESSAGE:,} characters.")
+    body = message_body(body)
     with transaction.atomic():
         message = Message.objects.create(
             mentorship=mentorship, author=by, body=body, created_at=clock.now()

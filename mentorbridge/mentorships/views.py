@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import nh3
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import escape, linebreaks, urlize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
@@ -41,6 +39,7 @@ from .models import (
     Mentorship,
     Resource,
 )
+from .records import groups_led_by
 from .selectors import (
     get_check_in_for_member,
     get_goal_for_member,
@@ -49,14 +48,7 @@ from .selectors import (
     get_milestone_for_member,
     pod_for,
 )
-
-
-def render_message(body: str) -> str:
-    """Plain text made safe: escaped, links made clickable, then sanitised again for certainty."""
-    html = linebreaks(urlize(escape(body), nofollow=True))
-    return nh3.clean(
-        html, tags={"p", "br", "a"}, attributes={"a": {"href"}}, link_rel="nofollow noopener"
-    )
+from .text import render_message
 
 
 @require_GET
@@ -80,7 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "mentorships": mentorships,
             "pod": pod_for(member),
             # The mentoring record is a mentor's; a student never sees the link.
-            "mentors_someone": Mentorship.objects.filter(mentor=member).exists(),
+            "mentors_someone": Mentorship.objects.filter(mentor=member).exists()
+            or bool(groups_led_by(member)),
         },
     )
 
@@ -464,9 +457,10 @@ def record(request: HttpRequest) -> HttpResponse:
 def certificate(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
     data = mentor_record(member)
-    if not data.completed:
+    if not data.certifiable:
         messages.error(
-            request, "The certificate lists completed mentorships; none has been completed yet."
+            request,
+            "The certificate lists completed mentorships and circles; none has been completed yet.",
         )
         return redirect("mentorships:record")
     response = HttpResponse(certificate_pdf(data), content_type="application/pdf")

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from mentorbridge.community import flash
+from mentorbridge.community import flash, schedule
 from mentorbridge.community.models import FlashEvent, FlashSeat, FlashSignup, FlashVolunteer
 from mentorbridge.core import clock
+from mentorbridge.core.models import Notification
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching.models import MentorshipRequest
 from mentorbridge.members.models import Block, Member
@@ -197,6 +198,55 @@ def test_there_is_nothing_to_schedule_without_people(event: FlashEvent) -> None:
     with pytest.raises(Refusal, match="No mentor hosts a table yet"):
         flash.schedule_request(event=event)
     assert FlashEvent.objects.get().scheduling_requested_at is None
+
+
+def test_a_mentee_withdrawing_after_scheduling_frees_their_seats(
+    event: FlashEvent, student: Member, resident: Member
+) -> None:
+    hosts = [resident, *residents(2)]
+    for host in hosts:
+        flash.volunteer(event=event, member=host, rounds=[1, 2, 3])
+    (other,) = students(1)
+    for mentee in (student, other):
+        flash.signup(event=event, member=mentee, preferences=[resident.pk])
+    flash.schedule_compute(event_id=event.pk)
+    assert FlashSeat.objects.filter(mentee=student).count() == 3  # one table with each host
+    free_before = {h.pk: sum(r["free"] for r in schedule.schedule_for(event, h)) for h in hosts}
+    assert (
+        student.display_name in client_for(resident).get(event.get_absolute_url()).content.decode()
+    )
+    # The mentee's page offers to withdraw; withdrawing frees every seat they had.
+    page = client_for(student).get(event.get_absolute_url()).content.decode()
+    assert "withdraw" in page
+    client_for(student).post(f"/community/flash/{event.pk}/withdraw/")
+    assert not FlashSeat.objects.filter(mentee=student).exists()
+    assert not FlashSignup.objects.filter(event=event, member=student).exists()
+    assert FlashSeat.objects.filter(mentee=other).count() == 3
+    event.refresh_from_db()
+    assert event.schedule_summary["withdrawn"] == 1
+    # Each host's schedule shows one more free seat, and each host is told once.
+    for host in hosts:
+        assert (
+            sum(r["free"] for r in schedule.schedule_for(event, host)) == free_before[host.pk] + 1
+        )
+        assert Notification.objects.filter(member=host, kind="flash_withdrawn").count() == 1
+    host_page = client_for(resident).get(event.get_absolute_url()).content.decode()
+    assert student.display_name not in host_page and "seat free" in host_page
+    coordinator_summary = flash.FlashEvent.objects.get(pk=event.pk).schedule_summary
+    assert coordinator_summary["withdrawn"] == 1
+    # Withdrawing again, or as a host, is refused and changes nothing.
+    with pytest.raises(Refusal, match="not taking part"):
+        flash.withdraw(event=event, member=student)
+    with pytest.raises(Refusal, match="ask the coordinators"):
+        flash.withdraw(event=event, member=resident)
+    assert FlashSeat.objects.filter(event=event).count() == 3
+    # Once the event has started, nobody withdraws.
+    with (
+        clock.frozen(event.starts_at + dt.timedelta(minutes=1)),
+        pytest.raises(Refusal, match="has started"),
+    ):
+        flash.withdraw(event=event, member=other)
+    assert FlashSignup.objects.filter(event=event, member=other).exists()
 
 
 # --- wishes after the event -------------------------------------------------------------------

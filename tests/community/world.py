@@ -6,19 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mentorbridge.community import board, flash
+from mentorbridge.community import board, circles, flash
 from mentorbridge.community.models import (
     Answer,
     BoardReport,
+    Circle,
+    CircleApplication,
+    CircleMeeting,
     FlashEvent,
     FlashSeat,
     FlashSignup,
     FlashVolunteer,
     Question,
 )
+from mentorbridge.core import clock
 from mentorbridge.members.models import Member
-from mentorbridge.programs.models import Program
+from mentorbridge.programs.models import Cycle, Program
 
+from ..factories import make_cycle
+from .circle_world import circle_data
 from .conftest import event_data
 
 
@@ -61,6 +67,9 @@ class CommunityVictims:
     answer: Answer
     report: BoardReport
     mentor: Member
+    circle: Circle
+    circle_application: CircleApplication
+    circle_meeting: CircleMeeting
 
 
 def community_victims(*, coordinator: Member, mentee: Member, mentor: Member) -> CommunityVictims:
@@ -78,4 +87,11 @@ def community_victims(*, coordinator: Member, mentee: Member, mentor: Member) ->
     report = board.report_file(by=mentor, reason="Off topic", question=question)
     board.visibility_set(by=coordinator, hidden=True, question=question)
     BoardReport.objects.filter(pk=report.pk).update(resolved_at=None)
-    return CommunityVictims(draft, question, answer, report, mentor)
+    # A circle the victim mentor proposed (coordinators only), with an application and a meeting.
+    cycle = Cycle.objects.filter(program=track1).first() or make_cycle()
+    circle = circles.circle_propose(by=mentor, program=track1, cycle=cycle, data=circle_data())
+    application = CircleApplication.objects.create(circle=circle, mentee=mentee, note="Let me in")
+    meeting = CircleMeeting.objects.create(
+        circle=circle, starts_at=clock.now() - dt.timedelta(days=1), duration_minutes=60
+    )
+    return CommunityVictims(draft, question, answer, report, mentor, circle, application, meeting)

@@ -327,6 +327,34 @@ EXPECTATIONS: dict[str, Expect] = {
         post=COORDINATOR,
         ids=lambda w: {"pk": w.community.flash_event.pk, "member_pk": w.community.mentor.pk},
     ),
+    # Circles: the victims' circle is proposed (coordinators and its leader only). Coordinators
+    # decide it and may close its applications; its workspace is its leader's and members' alone.
+    "community:circles": Expect(get=MEMBERS, post=NOBODY),
+    "community:circle_new": Expect(get=MEMBERS, post=MEMBERS),
+    "community:circle_detail": Expect(get=COORDINATOR, post=NOBODY, ids=_community("circle")),
+    "community:circle_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_community("circle")),
+    "community:circle_open": Expect(get=NOBODY, post=COORDINATOR, ids=_community("circle")),
+    "community:circle_apply": Expect(get=NOBODY, post=COORDINATOR, ids=_community("circle")),
+    "community:circle_withdraw": Expect(get=NOBODY, post=NOBODY, ids=_community("circle")),
+    "community:circle_norms": Expect(get=NOBODY, post=NOBODY, ids=_community("circle")),
+    "community:circle_meeting_new": Expect(get=NOBODY, post=NOBODY, ids=_community("circle")),
+    "community:circle_message": Expect(get=NOBODY, post=NOBODY, ids=_community("circle")),
+    "community:circle_check_in": Expect(get=NOBODY, post=NOBODY, ids=_community("circle")),
+    "community:circle_application_decide": Expect(
+        get=NOBODY, post=NOBODY, ids=_community("circle_application")
+    ),
+    "community:circle_meeting_cancel": Expect(
+        get=NOBODY, post=NOBODY, ids=_community("circle_meeting")
+    ),
+    "community:circle_meeting_log": Expect(
+        get=NOBODY, post=NOBODY, ids=_community("circle_meeting")
+    ),
+    "community:circle_meeting_ics": Expect(
+        get=NOBODY, post=NOBODY, ids=_community("circle_meeting")
+    ),
+    "community:circle_placement": Expect(
+        get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"pk": w.cycle.pk}
+    ),
     "community:boards": Expect(get=MEMBERS, post=NOBODY),
     # The track-1 board: its students and residents, not the surgeon (track 2 only).
     "community:board": Expect(get=TRACK1, post=NOBODY, ids=lambda w: {"slug": "student-resident"}),
