@@ -13,7 +13,7 @@ from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.programs.models import Program
 
 from . import charts, exports, report, services
-from .figures import CycleFigures, Table, cycle_figures
+from .figures import CACHE_SECONDS, CycleFigures, Table, cycle_figures, cycle_figures_cached
 from .selectors import default_cycle, get_cycle_for_coordinator
 
 
@@ -73,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_cycle_for_coordinator(request.user, pk)
-    figures = cycle_figures(cycle)
+    figures = cycle_figures_cached(cycle, fresh=request.GET.get("fresh") == "1")
     programs = Program.objects.prefetch_related("cycles").order_by("pk")
     return render(
         request,
@@ -84,6 +84,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
             "headline": figures.headline,
             "panels": _panels(figures),
             "programs": programs,
+            "cache_minutes": CACHE_SECONDS // 60,
         },
     )
 
