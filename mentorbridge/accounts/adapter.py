@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -35,6 +36,16 @@ class AccountAdapter(DefaultAccountAdapter):
         context["current_site"] = SiteName(
             name="MentorBridge", domain=urlsplit(settings.SITE_URL).netloc
         )
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than TRUSTED_PROXY_COUNT: the request skipped a proxy
+            # (or forged the header). Allauth raises, which made a 500; key the rate limit by the
+            # leftmost address given instead, so such a caller still gets counted.
+            first = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+            return first or str(request.META.get("REMOTE_ADDR", "unknown"))
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         with transaction.atomic():

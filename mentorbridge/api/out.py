@@ -28,12 +28,15 @@ def institution(obj: Institution | None) -> dict[str, Any] | None:
     }
 
 
-def member_brief(member: Member) -> dict[str, Any]:
+def member_brief(member: Member, *, coordinator: bool = False) -> dict[str, Any]:
+    # Another member sees an institution only once it is approved (its name is the proposer's own
+    # text until then), as on the profile page; coordinators see it as proposed, as on their pages.
+    shown = member.institution if coordinator else member.public_institution
     return {
         "id": member.pk,
         "name": member.display_name,
         "stage": term(member.stage),
-        "institution": institution(member.institution),
+        "institution": institution(shown),
     }
 
 

@@ -23,10 +23,6 @@ TOKEN_PREFIX = "mbt_"  # noqa: S105 (a marker that makes leaked tokens easy to s
 LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
-class TokenError(Refusal):
-    """A refusal a member can read; nothing was changed."""
-
-
 @dataclass(frozen=True)
 class NewToken:
     token: AccessToken
@@ -45,19 +41,17 @@ def has_totp(user: object) -> bool:
 def token_create(*, user: Any, name: str, scopes: list[str], days: int) -> NewToken:
     name = " ".join(name.split())[:100]
     if not name:
-        raise TokenError("Name the token after what will use it, e.g. “society CRM sync”.")
+        raise Refusal("Name the token after what will use it, e.g. “society CRM sync”.")
     chosen = sorted(set(scopes))
     if not chosen or any(s not in Scope.values for s in chosen):
-        raise TokenError("Choose at least one scope: read, write or coordinate.")
+        raise Refusal("Choose at least one scope: read, write or coordinate.")
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
-        raise TokenError(f"A token lasts from 1 to {settings.API_TOKEN_MAX_DAYS} days.")
+        raise Refusal(f"A token lasts from 1 to {settings.API_TOKEN_MAX_DAYS} days.")
     if Scope.COORDINATE in chosen:
         if not is_coordinator(user):
-            raise TokenError("Only Task Force coordinators can create coordinate tokens.")
+            raise Refusal("Only Task Force coordinators can create coordinate tokens.")
         if not has_totp(user):
-            raise TokenError(
-                "Turn on two-factor authentication before creating a coordinate token."
-            )
+            raise Refusal("Turn on two-factor authentication before creating a coordinate token.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     token = AccessToken.objects.create(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members.models import is_coordinator
 
 from . import services
@@ -29,18 +30,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusal_shown(request, form=form) as outcome:
                 created = services.token_create(
                     user=request.user,
                     name=form.cleaned_data["name"],
                     scopes=form.cleaned_data["scopes"],
                     days=form.cleaned_data["days"],
                 )
-            except services.TokenError as error:
-                form.add_error(None, str(error))
-                status = 400
-            else:
                 form = TokenForm()
+            if outcome.refused:
+                status = 400
         else:
             status = 400
     return render(

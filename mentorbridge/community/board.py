@@ -1,5 +1,5 @@
 """The "ask a resident" board: questions, answers, helpful marks, reports, moderation, promotion
-to the resource library, and search. Writes raise CommunityError and change nothing on refusal."""
+to the resource library, and search. Writes raise Refusal and change nothing on refusal."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from django.utils.html import escape, linebreaks, urlize
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
 from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic, is_coordinator
 from mentorbridge.mentorships.models import Resource
 from mentorbridge.programs.models import Program
 
-from .errors import CommunityError
 from .models import Answer, BoardReport, Helpful, Question
 from .selectors import roles_in
 
@@ -58,7 +58,7 @@ def _check_rate(kind: str, member: Member) -> None:
     limit = RATE_LIMITS[kind]
     if int(cache.get(_rate_key(kind, member), 0)) >= limit:
         what = {"question": "questions", "answer": "answers", "report": "reports"}[kind]
-        raise CommunityError(
+        raise Refusal(
             f"You have posted {limit} {what} in the last hour, the most allowed. Try again later."
         )
 
@@ -76,9 +76,9 @@ def _count_rate(kind: str, member: Member) -> None:
 def _clean(text: str, what: str, *, limit: int = MAX_TEXT) -> str:
     text = text.replace("\x00", "").strip()
     if not text:
-        raise CommunityError(f"Write your {what} first.")
+        raise Refusal(f"Write your {what} first.")
     if len(text) > limit:
-        raise CommunityError(f"Keep your {what} under {limit:,} characters.")
+        raise Refusal(f"Keep your {what} under {limit:,} characters.")
     return text
 
 
@@ -92,7 +92,7 @@ def question_ask(
     anonymous: bool,
 ) -> Question:
     if "mentee" not in roles_in(by, program):
-        raise CommunityError(f"Questions on the {program} board are asked by its mentees.")
+        raise Refusal(f"Questions on the {program} board are asked by its mentees.")
     title = _clean(title, "question", limit=200)
     body = _clean(body, "details")
     _check_rate("question", by)
@@ -112,9 +112,9 @@ def question_ask(
 
 def answer_post(*, question: Question, by: Member, body: str) -> Answer:
     if "mentor" not in roles_in(by, question.program):
-        raise CommunityError(f"Answers on the {question.program} board come from its mentors.")
+        raise Refusal(f"Answers on the {question.program} board come from its mentors.")
     if question.hidden:
-        raise CommunityError("This question is hidden while the coordinators look at it.")
+        raise Refusal("This question is hidden while the coordinators look at it.")
     body = _clean(body, "answer")
     _check_rate("answer", by)
     with transaction.atomic():
@@ -135,9 +135,9 @@ def answer_post(*, question: Question, by: Member, body: str) -> Answer:
 def helpful_toggle(*, answer: Answer, by: Member) -> bool:
     """Mark (or unmark) an answer as helpful; returns whether it is marked now."""
     if answer.author_id == by.pk:
-        raise CommunityError("Others decide whether your answer helped.")
+        raise Refusal("Others decide whether your answer helped.")
     if answer.hidden:
-        raise CommunityError("This answer is hidden while the coordinators look at it.")
+        raise Refusal("This answer is hidden while the coordinators look at it.")
     with transaction.atomic():
         removed, _ = Helpful.objects.filter(answer=answer, member=by).delete()
         if removed:
@@ -152,9 +152,7 @@ def report_file(
     reason = _clean(reason, "reason", limit=500)
     target: Question | Answer = question or answer  # type: ignore[assignment]
     if target.author_id == by.pk:
-        raise CommunityError(
-            "You cannot report your own post; you can ask a coordinator to remove it."
-        )
+        raise Refusal("You cannot report your own post; you can ask a coordinator to remove it.")
     _check_rate("report", by)
     with transaction.atomic():
         lookup: dict[str, Question | Answer | None] = (
@@ -166,7 +164,7 @@ def report_file(
             defaults={"reason": reason, "created_at": clock.now()},
         )
         if not created:
-            raise CommunityError("You already reported this; the coordinators will look at it.")
+            raise Refusal("You already reported this; the coordinators will look at it.")
         open_reports = BoardReport.objects.filter(resolved_at__isnull=True, **lookup).count()
         if open_reports >= AUTO_HIDE_REPORTS and not target.hidden:
             type(target).objects.filter(pk=target.pk).update(hidden=True)
@@ -192,7 +190,7 @@ def visibility_set(
 ) -> None:
     """A coordinator hides a post (or shows it again); its open reports are resolved either way."""
     if not is_coordinator(by.user):
-        raise CommunityError("Only coordinators moderate the board.")
+        raise Refusal("Only coordinators moderate the board.")
     target: Question | Answer = question or answer  # type: ignore[assignment]
     lookup: dict[str, Question | Answer | None] = (
         {"question": question} if question else {"answer": answer}
@@ -208,13 +206,13 @@ def visibility_set(
 def answer_promote(*, answer: Answer, by: Member) -> Resource:
     """Put an answer in the resource library, where workspaces suggest it by topic."""
     if not is_coordinator(by.user):
-        raise CommunityError("Coordinators choose what goes into the resource library.")
+        raise Refusal("Coordinators choose what goes into the resource library.")
     if answer.hidden or answer.question.hidden:
-        raise CommunityError("A hidden post cannot go into the resource library.")
+        raise Refusal("A hidden post cannot go into the resource library.")
     with transaction.atomic():
         locked = Answer.objects.select_for_update().get(pk=answer.pk)
         if locked.resource_id:
-            raise CommunityError("This answer is in the resource library already.")
+            raise Refusal("This answer is in the resource library already.")
         question = answer.question
         resource = Resource.objects.create(
             title=question.title[:200],

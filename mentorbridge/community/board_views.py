@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members.models import is_coordinator
 from mentorbridge.members.selectors import member_for_user
 
 from . import board as services
-from .errors import CommunityError
 from .forms import AnswerForm, QuestionForm, ReportForm, SearchForm
 from .models import BoardReport, Helpful
 from .selectors import (
@@ -80,7 +80,7 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_board_for_member(member, slug)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request, form=form):
             question = services.question_ask(
                 program=program,
                 by=member,
@@ -89,9 +89,6 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
                 topics=list(form.cleaned_data["topics"]),
                 anonymous=form.cleaned_data["anonymous"],
             )
-        except CommunityError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(
                 request, "Your question is on the board. You will be told when a mentor answers."
             )
@@ -136,11 +133,8 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _done(request: HttpRequest, url: str, action: Callable[[], object], text: str) -> HttpResponse:
-    try:
+    with refusal_shown(request):
         action()
-    except CommunityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, text)
     return redirect(url)
 

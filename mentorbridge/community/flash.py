@@ -1,6 +1,6 @@
 """Flash mentoring events: create, volunteer, sign up, schedule (the engine), wish to continue.
 
-Every write runs in one transaction and either succeeds or raises CommunityError with a sentence
+Every write runs in one transaction and either succeeds or raises Refusal with a sentence
 the member can act on, having changed nothing. Counts that have a limit (places, tables per round)
 are checked with the event row locked, so concurrent clicks take turns.
 """
@@ -15,11 +15,11 @@ from django.db import IntegrityError, models, transaction
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.programs.models import Cycle, Enrollment, Program
-from mentorbridge.programs.services import EnrollmentError, eligibility_problem, enrollment_create
+from mentorbridge.programs.services import eligibility_problem, enrollment_create
 
-from .errors import CommunityError
 from .models import FlashEvent, FlashSeat, FlashSignup, FlashVolunteer, FlashWish
 from .scheduling import _schedulable
 from .scheduling import schedule_compute as schedule_compute  # the service, as callers expect
@@ -30,7 +30,7 @@ def _local(date: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime
     wall = dt.datetime.combine(date, time)
     aware = wall.replace(tzinfo=zone)
     if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall:
-        raise CommunityError(
+        raise Refusal(
             f"{time:%H:%M} does not exist on {date:%-d %B %Y} in {zone.key}: the clocks "
             "change that night. Pick another time."
         )
@@ -57,7 +57,7 @@ def event_problem(
     try:
         starts = _local(date, start_time, zone)
         ends = _local(date, end_time, zone)
-    except CommunityError as error:
+    except Refusal as error:
         return str(error)
     if ends <= starts:
         return "The event must end after it starts (on the same day)."
@@ -107,29 +107,27 @@ def event_save(
         **{k: data[k] for k in EVENT_FIELDS if k not in {"name", "location", "description"}}
     )
     if problem:
-        raise CommunityError(problem)
+        raise Refusal(problem)
     with transaction.atomic():
         if event is None:
             event = FlashEvent(program=program, created_by=by)
         else:
             event = FlashEvent.objects.select_for_update().get(pk=event.pk)
             if event.status == FlashEvent.Status.SCHEDULED:
-                raise CommunityError(
-                    "This event is scheduled; changing it would move everyone's tables."
-                )
+                raise Refusal("This event is scheduled; changing it would move everyone's tables.")
             taken = event.signups.count()
             if data["mentee_cap"] < taken:
-                raise CommunityError(
+                raise Refusal(
                     f"{taken} mentees have signed up already; the cap cannot go below that."
                 )
             rounds_used = [r for v in event.volunteers.all() for r in v.rounds]
             if rounds_used and max(rounds_used) > data["rounds"]:
-                raise CommunityError(
+                raise Refusal(
                     f"Mentors volunteered for round {max(rounds_used)}; keep at least that many."
                 )
             busiest = max((rounds_used.count(r) for r in set(rounds_used)), default=0)
             if data["tables"] < busiest:
-                raise CommunityError(
+                raise Refusal(
                     f"{busiest} mentors host a table in one round already; keep at least "
                     f"{busiest} tables."
                 )
@@ -142,7 +140,7 @@ def event_save(
 
 def event_open(*, event: FlashEvent) -> FlashEvent:
     if event.status != FlashEvent.Status.DRAFT:
-        raise CommunityError("This event is already open.")
+        raise Refusal("This event is already open.")
     FlashEvent.objects.filter(pk=event.pk, status=FlashEvent.Status.DRAFT).update(
         status=FlashEvent.Status.OPEN
     )
@@ -153,13 +151,13 @@ def event_open(*, event: FlashEvent) -> FlashEvent:
 def _locked_open(event: FlashEvent) -> FlashEvent:
     event = FlashEvent.objects.select_for_update().select_related("program").get(pk=event.pk)
     if event.status == FlashEvent.Status.DRAFT:
-        raise CommunityError("This event is not open for sign-up yet.")
+        raise Refusal("This event is not open for sign-up yet.")
     if event.status == FlashEvent.Status.SCHEDULED:
-        raise CommunityError(
+        raise Refusal(
             "The schedule is made; ask the coordinators if you need to change your place."
         )
     if event.starts_at <= clock.now():
-        raise CommunityError("This event has started; sign-up is closed.")
+        raise Refusal("This event has started; sign-up is closed.")
     return event
 
 
@@ -169,21 +167,21 @@ def volunteer(*, event: FlashEvent, member: Member, rounds: list[int]) -> FlashV
         event = _locked_open(event)
         problem = eligibility_problem(member=member, program=event.program, role="mentor")
         if problem:
-            raise CommunityError(problem.replace("enroll", "host a table"))
+            raise Refusal(problem.replace("enroll", "host a table"))
         chosen = sorted(set(rounds))
         if not chosen:
-            raise CommunityError("Choose at least one round to host a table in.")
+            raise Refusal("Choose at least one round to host a table in.")
         if chosen[0] < 1 or chosen[-1] > event.rounds:
-            raise CommunityError(f"Rounds run from 1 to {event.rounds}.")
+            raise Refusal(f"Rounds run from 1 to {event.rounds}.")
         if event.signups.filter(member=member).exists():
-            raise CommunityError("You signed up as a mentee for this event; withdraw that first.")
+            raise Refusal("You signed up as a mentee for this event; withdraw that first.")
         others = [
             r for v in event.volunteers.exclude(member=member) for r in v.rounds if r in chosen
         ]
         full = sorted({r for r in chosen if others.count(r) >= event.tables})
         if full:
             listed = ", ".join(str(r) for r in full)
-            raise CommunityError(
+            raise Refusal(
                 f"All {event.tables} tables are taken in round {listed}. Choose other rounds."
             )
         table, _ = FlashVolunteer.objects.update_or_create(
@@ -198,14 +196,14 @@ def signup(*, event: FlashEvent, member: Member, preferences: list[int]) -> Flas
         event = _locked_open(event)
         problem = eligibility_problem(member=member, program=event.program, role="mentee")
         if problem:
-            raise CommunityError(problem.replace("enroll", "sign up"))
+            raise Refusal(problem.replace("enroll", "sign up"))
         if event.volunteers.filter(member=member).exists():
-            raise CommunityError("You host a table at this event, so you cannot also sign up.")
+            raise Refusal("You host a table at this event, so you cannot also sign up.")
         if event.signups.filter(member=member).exists():
-            raise CommunityError("You are already signed up for this event.")
+            raise Refusal("You are already signed up for this event.")
         taken = event.signups.count()
         if taken >= event.mentee_cap:
-            raise CommunityError(f"This event is full: all {event.mentee_cap} places are taken.")
+            raise Refusal(f"This event is full: all {event.mentee_cap} places are taken.")
         ranked = _clean_preferences(event, preferences)
         try:
             with transaction.atomic():
@@ -213,17 +211,17 @@ def signup(*, event: FlashEvent, member: Member, preferences: list[int]) -> Flas
                     event=event, member=member, preferences=ranked, created_at=clock.now()
                 )
         except IntegrityError:
-            raise CommunityError("You are already signed up for this event.") from None
+            raise Refusal("You are already signed up for this event.") from None
     return place
 
 
 def _clean_preferences(event: FlashEvent, preferences: list[int]) -> list[int]:
     ranked = list(dict.fromkeys(p for p in preferences if p))
     if len(ranked) > FlashEvent.max_preferences:
-        raise CommunityError(f"Name at most {FlashEvent.max_preferences} mentors.")
+        raise Refusal(f"Name at most {FlashEvent.max_preferences} mentors.")
     hosts = set(event.volunteers.values_list("member_id", flat=True))
     if set(ranked) - hosts:
-        raise CommunityError("Choose mentors from those hosting a table at this event.")
+        raise Refusal("Choose mentors from those hosting a table at this event.")
     return ranked
 
 
@@ -241,7 +239,7 @@ def withdraw(*, event: FlashEvent, member: Member) -> None:
         gone = FlashSignup.objects.filter(event=event, member=member).delete()[0]
         gone += FlashVolunteer.objects.filter(event=event, member=member).delete()[0]
         if not gone:
-            raise CommunityError("You are not taking part in this event.")
+            raise Refusal("You are not taking part in this event.")
 
 
 def schedule_request(*, event: FlashEvent) -> FlashEvent:
@@ -263,23 +261,21 @@ def wish_mark(
     """`member` would like to continue with `other`. When the wish is mutual, the mentee's request
     is sent in the program's open cycle (and accepted at once when the mentor offered to start)."""
     if event.status != FlashEvent.Status.SCHEDULED or not event.is_over:
-        raise CommunityError("Wishes open once the event is over.")
+        raise Refusal("Wishes open once the event is over.")
     seat = (
         FlashSeat.objects.filter(event=event)
         .filter(models.Q(mentee=member, mentor=other) | models.Q(mentee=other, mentor=member))
         .first()
     )
     if seat is None:
-        raise CommunityError("You can only ask to continue with someone you met at this event.")
+        raise Refusal("You can only ask to continue with someone you met at this event.")
     is_mentor = seat.mentor_id == member.pk
     with transaction.atomic():
         wish, created = FlashWish.objects.get_or_create(
             event=event, member=member, other=other, defaults={"direct": direct and is_mentor}
         )
         if not created:
-            raise CommunityError(
-                f"You already said you would like to continue with {other.display_name}."
-            )
+            raise Refusal(f"You already said you would like to continue with {other.display_name}.")
         theirs = FlashWish.objects.filter(event=event, member=other, other=member).first()
         if theirs is None:
             return wish
@@ -304,7 +300,6 @@ def _continue(*, event: FlashEvent, mentee: Member, mentor: Member, direct: bool
     """Turn a mutual wish into a request (or a pair) through the matching services; the reason
     in words when the program's rules do not allow it now."""
     from mentorbridge.matching import services as requests
-    from mentorbridge.matching.services import RequestError
 
     cycle = Cycle.objects.open().filter(program=event.program).order_by("-enrollment_opens").first()
     if cycle is None:
@@ -323,7 +318,7 @@ def _continue(*, event: FlashEvent, mentee: Member, mentor: Member, direct: bool
     if mentee_enrollment is None:
         try:
             mentee_enrollment = enrollment_create(member=mentee, cycle=cycle, role="mentee")
-        except EnrollmentError as error:
+        except Refusal as error:
             return f"{mentee.display_name} could not be enrolled in {cycle}: {error}"
     message = (
         f"We met at {event.name} on {event.date:%-d %B %Y} and both said we would like to "
@@ -336,13 +331,13 @@ def _continue(*, event: FlashEvent, mentee: Member, mentor: Member, direct: bool
                 mentor_enrollment=mentor_enrollment,
                 message=message,
             )
-    except RequestError as error:
+    except Refusal as error:
         return f"No request could be sent: {error}"
     if not direct:
         return f"A request from {mentee.display_name} to {mentor.display_name} is waiting for the mentor's answer."
     try:
         with transaction.atomic():
             requests.request_accept(request=request, by=mentor)
-    except RequestError as error:
+    except Refusal as error:
         return f"The request is sent, but the pair could not start at once: {error}"
     return f"{mentor.display_name} offered to start at once: you are now a mentorship pair (see My mentorships)."

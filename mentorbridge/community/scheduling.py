@@ -7,24 +7,24 @@ from django.db.models import F
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching.engine.flash import flash_schedule
 from mentorbridge.members.models import Member
 
 from .calendar import schedule_invite
-from .errors import CommunityError
 from .models import FlashEvent, FlashSeat
 from .schedule import schedule_for
 
 
 def _schedulable(event: FlashEvent) -> None:
     if event.status == FlashEvent.Status.DRAFT:
-        raise CommunityError("Open the event for sign-up first.")
+        raise Refusal("Open the event for sign-up first.")
     if event.starts_at <= clock.now():
-        raise CommunityError("The event has started; its schedule can no longer change.")
+        raise Refusal("The event has started; its schedule can no longer change.")
     if not event.volunteers.exists():
-        raise CommunityError("No mentor hosts a table yet: there is nothing to schedule.")
+        raise Refusal("No mentor hosts a table yet: there is nothing to schedule.")
     if not event.signups.exists():
-        raise CommunityError("No mentee has signed up yet: there is nothing to schedule.")
+        raise Refusal("No mentee has signed up yet: there is nothing to schedule.")
 
 
 def schedule_compute(*, event_id: int) -> FlashEvent:

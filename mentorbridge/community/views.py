@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members.models import Member, is_coordinator, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 
 from . import flash, schedule
 from .calendar import schedule_invite
-from .errors import CommunityError
 from .forms import FlashEventForm, SignupForm, VolunteerForm, WishForm
 from .models import FlashEvent, FlashSignup, FlashVolunteer, FlashWish
 from .selectors import events_for, get_event_for_member, programs_for, roles_in
@@ -54,13 +54,10 @@ def flash_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form.fields["program"].queryset = programs_for(member)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in flash.EVENT_FIELDS}
-        try:
+        with refusal_shown(request, form=form):
             saved = flash.event_save(
                 by=member, program=form.cleaned_data["program"], data=data, event=event
             )
-        except CommunityError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Event saved." if event else "Event created as a draft.")
             return redirect(saved.get_absolute_url())
     return render(request, "community/flash_form.html", {"form": form, "event": event})
@@ -120,11 +117,8 @@ def flash_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, event: FlashEvent, action: Any, done: str) -> HttpResponse:
-    try:
+    with refusal_shown(request):
         action()
-    except CommunityError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, done)
     return redirect(event.get_absolute_url())
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from mentorbridge.core import clock, emails
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.refusals import Refusal
 
 from .models import Invitation
 
@@ -115,10 +116,6 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Found
     return Found(invitation)
 
 
-class InvitationError(Exception):
-    pass
-
-
 def invitation_accept(
     *, invitation: Invitation, password: str, now: dt.datetime | None = None
 ) -> None:
@@ -129,7 +126,7 @@ def invitation_accept(
             pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now
         ).update(accepted_at=now, token_hash="")
         if not used:
-            raise InvitationError("This link was already used or has expired.")
+            raise Refusal("This link was already used or has expired.")
         user = invitation.member.user
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 
 from mentorbridge.core import clock
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members import services as member_services
 from mentorbridge.members.models import (
     Institution,
@@ -61,10 +62,6 @@ SYNONYMS: dict[str, set[str]] = {
 }
 
 
-class RosterError(Exception):
-    """The file as a whole cannot be read; the message says what to do."""
-
-
 Cell = str | int | float | dt.datetime | dt.date | dt.time | bool | None
 
 
@@ -80,16 +77,16 @@ def _normal(header: str) -> str:
 
 def read_roster(filename: str, data: bytes) -> Sheet:
     if len(data) > MAX_BYTES:
-        raise RosterError(
+        raise Refusal(
             f"The file is {len(data) / 1_048_576:.0f} MB; the limit is {MAX_BYTES // 1_048_576} MB."
             " Split it into smaller files, or remove columns we do not read."
         )
     if not data.strip():
-        raise RosterError("The file is empty.")
+        raise Refusal("The file is empty.")
     if data[:2] == b"PK" or filename.lower().endswith((".xlsx", ".xlsm")):
         cells = _xlsx_rows(data)
     elif filename.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise RosterError("Old Excel files (.xls) are not read: save it as .xlsx or CSV UTF-8.")
+        raise Refusal("Old Excel files (.xls) are not read: save it as .xlsx or CSV UTF-8.")
     else:
         cells = _csv_rows(data)
     headers: list[str] | None = None
@@ -107,11 +104,11 @@ def read_roster(filename: str, data: bytes) -> Sheet:
             continue
         rows.append((line, row))
         if len(rows) > MAX_ROWS:
-            raise RosterError(f"The file has more than {MAX_ROWS:,} members; split it.")
+            raise Refusal(f"The file has more than {MAX_ROWS:,} members; split it.")
     if headers is None:
-        raise RosterError("The file has no header row and no members.")
+        raise Refusal("The file has no header row and no members.")
     if not rows:
-        raise RosterError("The file has a header row but no members under it.")
+        raise Refusal("The file has a header row but no members under it.")
     return Sheet(headers, rows)
 
 
@@ -123,12 +120,12 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            raise RosterError(
+            raise Refusal(
                 f"The file is not UTF-8 text (first unreadable character on line {line}). "
                 "In Excel choose File → Save As → “CSV UTF-8”, or upload the .xlsx."
             ) from None
     if "\x00" in text:
-        raise RosterError("The file holds binary data, not text: upload a CSV or an XLSX file.")
+        raise Refusal("The file holds binary data, not text: upload a CSV or an XLSX file.")
     first = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -136,7 +133,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         for row in reader:
             yield reader.line_num, list(row)
     except csv.Error as error:
-        raise RosterError(f"The CSV cannot be read near line {reader.line_num}: {error}.") from None
+        raise Refusal(f"The CSV cannot be read near line {reader.line_num}: {error}.") from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
@@ -145,7 +142,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise RosterError(
+        raise Refusal(
             f"The file is not a readable XLSX workbook ({type(error).__name__}). "
             "Open it in Excel and save it again as .xlsx, or as CSV UTF-8."
         ) from None
@@ -154,7 +151,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         for line, row in enumerate(sheet.iter_rows(values_only=True, max_col=40), start=1):
             yield line, [_plain(c) for c in row]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise RosterError(f"The workbook is damaged ({type(error).__name__}).") from None
+        raise Refusal(f"The workbook is damaged ({type(error).__name__}).") from None
     finally:
         book.close()
 
@@ -437,10 +434,6 @@ def _changes(row: RowPlan, member: Member, names: _Names) -> list[str]:
     return changes
 
 
-class RosterImportError(Exception):
-    pass
-
-
 @dataclass
 class ImportReport:
     created: int
@@ -454,9 +447,7 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: Member | None) -> Imp
     from . import tasks
 
     if not plan.can_import:
-        raise RosterImportError(
-            "Fix the errors in the file and upload it again: nothing was imported."
-        )
+        raise Refusal("Fix the errors in the file and upload it again: nothing was imported.")
     now = clock.now()
     creates = [r for r in plan.rows if r.action == "create"]
     updates = [r for r in plan.rows if r.action == "update"]
@@ -464,7 +455,7 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: Member | None) -> Imp
         # Taken first, so two coordinators importing the same file at once import it once.
         locked = RosterUpload.objects.select_for_update().get(pk=upload.pk)
         if locked.imported_at is not None:
-            raise RosterImportError("This file was already imported.")
+            raise Refusal("This file was already imported.")
         created = member_services.members_import(
             people=[
                 member_services.MemberImport(

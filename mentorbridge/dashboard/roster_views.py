@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorbridge.accounts.models import User
 from mentorbridge.core.middleware import accepts_upload
 from mentorbridge.core.permissions import coordinator_required, is_coordinator
+from mentorbridge.core.refusals import Refusal, refusal_shown
 
 from . import invitations, roster
 from .forms import MappingForm, RosterUploadForm, SetPasswordForm
@@ -46,11 +47,8 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             file = form.cleaned_data["file"]
             data = file.read()
-            try:
+            with refusal_shown(request, form=form, field="file"):
                 sheet = roster.read_roster(file.name, data)
-            except roster.RosterError as error:
-                form.add_error("file", str(error))
-            else:
                 upload = RosterUpload.objects.create(
                     uploaded_by=cast(User, request.user),
                     filename=file.name[:255],
@@ -76,10 +74,9 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_upload_for_coordinator(request.user, pk)
-    try:
+    with refusal_shown(request) as outcome:
         sheet = _sheet(upload)
-    except roster.RosterError as error:
-        messages.error(request, str(error))
+    if outcome.refused:
         return redirect("dashboard:roster")
     initial = {k: ("" if v is None else str(v)) for k, v in upload.mapping.items()}
     form = MappingForm(request.POST or None, headers=sheet.headers, initial=initial)
@@ -115,22 +112,20 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_upload_for_coordinator(request.user, pk)
-    try:
+    with refusal_shown(request):
         sheet = _sheet(upload)
         mapping = {k: (v if isinstance(v, int) else None) for k, v in upload.mapping.items()}
         plan = roster.plan_roster(sheet, mapping)
         report = roster.roster_import(
             upload=upload, plan=plan, by=getattr(request.user, "member", None)
         )
-    except (roster.RosterError, roster.RosterImportError) as error:
-        messages.error(request, str(error))
-        return redirect("dashboard:roster_preview", upload.pk)
-    messages.success(
-        request,
-        f"Imported: {report.created} new members (invitations on their way), "
-        f"{report.updated} updated, {report.unchanged} unchanged.",
-    )
-    return redirect("dashboard:invitations")
+        messages.success(
+            request,
+            f"Imported: {report.created} new members (invitations on their way), "
+            f"{report.updated} updated, {report.unchanged} unchanged.",
+        )
+        return redirect("dashboard:invitations")
+    return redirect("dashboard:roster_preview", upload.pk)
 
 
 @require_GET
@@ -179,7 +174,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 invitations.invitation_accept(
                     invitation=invitation, password=form.cleaned_data["password1"]
                 )
-            except invitations.InvitationError as error:
+            except Refusal as error:
                 return render(
                     request, "dashboard/invitation.html", {"problem": str(error)}, status=410
                 )

@@ -22,9 +22,6 @@ MENTOR_LIMIT = 50
 ACTIONS = ("add", "remove", "up", "down")
 
 
-RankingError = Refusal
-
-
 def uses_rankings(program: Program) -> bool:
     return program.matching_mode != Program.MatchingMode.MENTEE_CHOICE
 
@@ -63,7 +60,7 @@ def ranking_change(*, ranker: Enrollment, ranked_id: int, action: str) -> list[i
     """Add someone at the end, remove them, or move them one place up or down; returns the new
     order. Concurrent changes by one member are applied one after the other."""
     if action not in ACTIONS:
-        raise RankingError("Unknown change to a ranking.")
+        raise Refusal("Unknown change to a ranking.")
     with transaction.atomic():
         Enrollment.objects.select_for_update().filter(pk=ranker.pk).first()
         ids = ranked_ids(ranker)
@@ -87,21 +84,21 @@ def ranking_save(*, ranker: Enrollment, ranked_ids: list[int]) -> None:
     """Replace the ranker's whole list, or refuse with the reason and change nothing."""
     cycle = ranker.cycle
     if not uses_rankings(cycle.program):
-        raise RankingError(
+        raise Refusal(
             "This program has no batch matching, so there is nothing to rank: ask mentors directly."
         )
     if cycle.status != Cycle.Status.OPEN:
-        raise RankingError("This cycle is closed; its rankings can no longer change.")
+        raise Refusal("This cycle is closed; its rankings can no longer change.")
     if ranker.status != Enrollment.Status.ACTIVE:
-        raise RankingError("You withdrew from this cycle.")
+        raise Refusal("You withdrew from this cycle.")
     if len(set(ranked_ids)) != len(ranked_ids):
-        raise RankingError("Each person can appear only once in a ranking.")
+        raise Refusal("Each person can appear only once in a ranking.")
     as_mentee = ranker.role == Enrollment.Role.MENTEE
     limit = MENTEE_LIMIT if as_mentee else MENTOR_LIMIT
     if len(ranked_ids) > limit:
-        raise RankingError(f"Rank at most {limit}; remove someone first.")
+        raise Refusal(f"Rank at most {limit}; remove someone first.")
     if set(_allowed(ranker, ranked_ids).values_list("pk", flat=True)) != set(ranked_ids):
-        raise RankingError(
+        raise Refusal(
             "Only mentors enrolled in this cycle can be ranked."
             if as_mentee
             else "You can rank only mentees who ranked you."

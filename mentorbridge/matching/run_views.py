@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.programs.models import Cycle
 
 from . import runs
@@ -32,7 +33,7 @@ def _proposal(run: MatchRun, raw: str | None) -> MatchProposal:
         .first()
     )
     if proposal is None:
-        raise runs.MatchRunError("Pick a pair from this run.")
+        raise Refusal("Pick a pair from this run.")
     return proposal
 
 
@@ -45,7 +46,7 @@ def run_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusal_shown(request):
                 run = runs.match_run_create(
                     cycle=cycle,
                     by=request.user,
@@ -55,9 +56,6 @@ def run_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
                     forbidden_pairs=form.cleaned_data["forbidden_pairs"],
                     seed=form.cleaned_data["seed"],
                 )
-            except runs.MatchRunError as error:
-                messages.error(request, str(error))
-            else:
                 return redirect("matching:run", run.pk)
         status = 400
     else:
@@ -182,7 +180,7 @@ def run_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "swap":
             picked = request.POST.getlist("pick")
             if len(picked) != 2:
-                raise runs.MatchRunError("Tick exactly two pairs to swap their mentors.")
+                raise Refusal("Tick exactly two pairs to swap their mentors.")
             first, second = _proposal(run, picked[0]), _proposal(run, picked[1])
             runs.proposal_swap(run=run, first=first, second=second)
             audit_record(
@@ -227,6 +225,6 @@ def run_action(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("matching:run", copy.pk)
         else:
             messages.error(request, "Unknown action.")
-    except runs.MatchRunError as error:
+    except Refusal as error:
         messages.error(request, str(error))
     return redirect("matching:run", run.pk)

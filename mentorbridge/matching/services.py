@@ -30,8 +30,6 @@ from mentorbridge.programs.models import Cycle, Enrollment
 
 from .models import MentorshipRequest
 
-RequestError = Refusal
-
 
 def blocked_members(member_id: int) -> set[int]:
     rows = Block.objects.involving(member_id)
@@ -70,9 +68,9 @@ def request_send(
 ) -> MentorshipRequest:
     message = message.strip()
     if not message:
-        raise RequestError("Write a short message so the mentor knows why you are asking.")
+        raise Refusal("Write a short message so the mentor knows why you are asking.")
     if len(message) > 2000:
-        raise RequestError("Keep the message under 2,000 characters.")
+        raise Refusal("Keep the message under 2,000 characters.")
     with transaction.atomic():
         # Lock the mentee's enrollment so concurrent sends count open requests one at a time.
         mentee_enrollment = (
@@ -83,11 +81,11 @@ def request_send(
         cycle = mentee_enrollment.cycle
         program = cycle.program
         if mentee_enrollment.role != Enrollment.Role.MENTEE or mentee_enrollment.status != "active":
-            raise RequestError("Only an active mentee enrollment can send requests.")
+            raise Refusal("Only an active mentee enrollment can send requests.")
         if cycle.status != Cycle.Status.OPEN:
-            raise RequestError(f"{cycle} is closed; requests are no longer possible.")
+            raise Refusal(f"{cycle} is closed; requests are no longer possible.")
         if not program.allows_requests:
-            raise RequestError(
+            raise Refusal(
                 f"In {program}, the Task Force matches everyone in a batch; no requests are needed."
             )
         if (
@@ -95,24 +93,24 @@ def request_send(
             or mentor_enrollment.role != Enrollment.Role.MENTOR
             or mentor_enrollment.status != Enrollment.Status.ACTIVE
         ):
-            raise RequestError("That mentor is not taking mentees in this cycle.")
+            raise Refusal("That mentor is not taking mentees in this cycle.")
         if mentor_enrollment.member_id == mentee_enrollment.member_id:
-            raise RequestError("You cannot send a request to yourself.")
+            raise Refusal("You cannot send a request to yourself.")
         if Block.objects.between(mentee_enrollment.member_id, mentor_enrollment.member_id).exists():
-            raise RequestError("You cannot send a request to this mentor.")
+            raise Refusal("You cannot send a request to this mentor.")
         if mentor_enrollment.remaining_capacity <= 0:
-            raise RequestError(f"{mentor_enrollment.member} has no capacity left this cycle.")
+            raise Refusal(f"{mentor_enrollment.member} has no capacity left this cycle.")
         if (
             Mentorship.objects.active()
             .filter(mentee_id=mentee_enrollment.member_id, program=program)
             .exists()
         ):
-            raise RequestError(f"You already have a mentor in {program}.")
+            raise Refusal(f"You already have a mentor in {program}.")
         open_count = (
             MentorshipRequest.objects.pending().filter(mentee_enrollment=mentee_enrollment).count()
         )
         if open_count >= program.max_open_requests:
-            raise RequestError(
+            raise Refusal(
                 f"You already have {open_count} open requests, the most allowed at once. "
                 "Wait for an answer or withdraw one."
             )
@@ -128,7 +126,7 @@ def request_send(
                     deadline=now + dt.timedelta(days=program.response_days),
                 )
         except IntegrityError:
-            raise RequestError("You already have an open request to this mentor.") from None
+            raise Refusal("You already have an open request to this mentor.") from None
         mentor = mentor_enrollment.member
         notify(
             member=mentor,
@@ -148,7 +146,7 @@ def request_send(
 
 def _answerable(request: MentorshipRequest, by: Member) -> None:
     if request.mentor_enrollment.member_id != by.pk:
-        raise RequestError("Only the mentor who received this request can answer it.")
+        raise Refusal("Only the mentor who received this request can answer it.")
 
 
 def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
@@ -164,7 +162,7 @@ def request_accept(*, request: MentorshipRequest, by: Member) -> Mentorship:
         ).update(state=MentorshipRequest.State.ACCEPTED, answered_at=now)
         if answered == 0:
             request.refresh_from_db()
-            raise RequestError(not_pending_reason(request, now))
+            raise Refusal(not_pending_reason(request, now))
         mentorship = mentorship_start(
             mentee_enrollment=request.mentee_enrollment,
             mentor_enrollment=request.mentor_enrollment,
@@ -193,7 +191,7 @@ def request_decline(
         ).update(state=MentorshipRequest.State.DECLINED, answered_at=now, decline_reason=reason)
         if answered == 0:
             request.refresh_from_db()
-            raise RequestError(not_pending_reason(request, now))
+            raise Refusal(not_pending_reason(request, now))
         mentee = request.mentee_enrollment.member
         notify(
             member=mentee,
@@ -224,12 +222,12 @@ def _answered(request: MentorshipRequest, *, state: str, mentorship: int | None)
 
 def request_withdraw(*, request: MentorshipRequest, by: Member) -> None:
     if request.mentee_enrollment.member_id != by.pk:
-        raise RequestError("Only the mentee who sent this request can withdraw it.")
+        raise Refusal("Only the mentee who sent this request can withdraw it.")
     updated = MentorshipRequest.objects.filter(
         pk=request.pk, state=MentorshipRequest.State.PENDING
     ).update(state=MentorshipRequest.State.WITHDRAWN, answered_at=clock.now())
     if updated == 0:
-        raise RequestError("This request was already answered.")
+        raise Refusal("This request was already answered.")
 
 
 def requests_expire(*, now: dt.datetime | None = None) -> int:
@@ -286,19 +284,17 @@ def answer_url(request: MentorshipRequest, action: str) -> str:
 
 
 def read_answer_token(token: str, *, max_age: dt.timedelta) -> tuple[int, str]:
-    """(request id, action) from a link; raises RequestError for a forged, broken or stale link."""
+    """(request id, action) from a link; raises Refusal for a forged, broken or stale link."""
     try:
         data = signing.loads(token, salt=_SALT, max_age=max_age)
     except signing.SignatureExpired:
-        raise RequestError("This link has expired. Open MentorBridge to see the request.") from None
+        raise Refusal("This link has expired. Open MentorBridge to see the request.") from None
     except signing.BadSignature:
-        raise RequestError(
-            "This link is not valid. Open MentorBridge to see your requests."
-        ) from None
+        raise Refusal("This link is not valid. Open MentorBridge to see your requests.") from None
     if (
         not isinstance(data, dict)
         or data.get("a") not in {"accept", "decline"}
         or not isinstance(data.get("r"), int)
     ):
-        raise RequestError("This link is not valid. Open MentorBridge to see your requests.")
+        raise Refusal("This link is not valid. Open MentorBridge to see your requests.")
     return data["r"], data["a"]

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
+from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.models import Cycle, Enrollment
 from mentorbridge.programs.selectors import get_enrollment_for_member
@@ -79,11 +80,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             ranked_id = 0
         action = request.POST.get("action", "")
-        try:
+        with refusal_shown(request):
             rankings.ranking_change(ranker=enrollment, ranked_id=ranked_id, action=action)
-        except rankings.RankingError as error:
-            messages.error(request, str(error))
-        else:
             if action == "add":
                 messages.success(request, "Added to your ranking.")
         if request.POST.get("next") == "find" and enrollment.role == Enrollment.Role.MENTEE:
@@ -147,15 +145,12 @@ def request_new(request: HttpRequest, pk: int, mentor_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RequestForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown(request):
                 services.request_send(
                     mentee_enrollment=enrollment,
                     mentor_enrollment=mentor_enrollment,
                     message=form.cleaned_data["message"],
                 )
-            except services.RequestError as error:
-                messages.error(request, str(error))
-            else:
                 messages.success(
                     request,
                     f"Request sent to {mentor_enrollment.member.display_name}. "
@@ -220,13 +215,11 @@ def requests(request: HttpRequest) -> HttpResponse:
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_for_user(request.user)
     mentorship_request = get_request_for_mentor(member, pk)
-    try:
+    with refusal_shown(request):
         mentorship = services.request_accept(request=mentorship_request, by=member)
-    except services.RequestError as error:
-        messages.error(request, str(error))
-        return redirect("matching:requests")
-    messages.success(request, "Request accepted. Say hello within a week!")
-    return redirect(mentorship.get_absolute_url())
+        messages.success(request, "Request accepted. Say hello within a week!")
+        return redirect(mentorship.get_absolute_url())
+    return redirect("matching:requests")
 
 
 @require_POST
@@ -236,11 +229,8 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship_request = get_request_for_mentor(member, pk)
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with refusal_shown(request):
         services.request_decline(request=mentorship_request, by=member, reason=reason)
-    except services.RequestError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Request declined. The mentee is shown other mentors.")
     return redirect("matching:requests")
 
@@ -250,11 +240,8 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_for_user(request.user)
     mentorship_request = get_request_for_member(member, pk)
-    try:
+    with refusal_shown(request):
         services.request_withdraw(request=mentorship_request, by=member)
-    except services.RequestError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "Request withdrawn.")
     return redirect("matching:requests")
 
@@ -270,7 +257,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         request_id, action = services.read_answer_token(token, max_age=dt.timedelta(days=31))
         mentorship_request = get_request_by_id(request_id)
-    except (services.RequestError, Http404) as error:
+    except (Refusal, Http404) as error:
         return render(request, "matching/answer.html", {"error": str(error)}, status=400)
     context = {
         "mentorship_request": mentorship_request,
@@ -287,7 +274,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 form = DeclineForm(request.POST)
                 reason = form.cleaned_data["reason"] if form.is_valid() else ""
                 services.request_decline(request=mentorship_request, by=mentor, reason=reason)
-        except services.RequestError as error:
+        except Refusal as error:
             context["error"] = str(error)
             return render(request, "matching/answer.html", context, status=409)
         context["done"] = True

@@ -16,6 +16,7 @@ from django.db.models import Exists, Min, OuterRef
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.refusals import Refusal
 
 from . import services
 from .models import AtRisk, CheckIn, Meeting, Mentorship, Message, Nudge
@@ -174,7 +175,7 @@ def close_finished_terms(now: dt.datetime) -> int:
     for mentorship in Mentorship.objects.active().filter(cycle__term_end__lt=now.date()):
         try:
             services.mentorship_close(mentorship=mentorship, by=None, at=now)
-        except services.WorkspaceError:
+        except Refusal:
             continue  # closed meanwhile
         for member in (mentorship.mentee, mentorship.mentor):
             with transaction.atomic():

@@ -32,9 +32,6 @@ from .models import (
 MAX_MESSAGE = 5000
 
 
-WorkspaceError = Refusal
-
-
 def mentorship_start(
     *,
     mentee_enrollment: Enrollment,
@@ -140,7 +137,7 @@ def mentorship_announce(*, mentorship: Mentorship) -> None:
 
 def _writable(mentorship: Mentorship) -> None:
     if not mentorship.is_active:
-        raise WorkspaceError("This mentorship is closed; its workspace is read-only.")
+        raise Refusal("This mentorship is closed; its workspace is read-only.")
 
 
 def _touch(mentorship: Mentorship) -> None:
@@ -176,7 +173,7 @@ def agreement_confirm(*, mentorship: Mentorship, by: Member) -> Agreement:
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
         if agreement is None:
-            raise WorkspaceError("There is no agreement to confirm yet.")
+            raise Refusal("There is no agreement to confirm yet.")
         field = "mentee_confirmed_at" if by.pk == mentorship.mentee_id else "mentor_confirmed_at"
         setattr(agreement, field, clock.now())
         agreement.save(update_fields=[field, "updated_at"])
@@ -195,7 +192,7 @@ def meeting_propose(
 ) -> Meeting:
     _writable(mentorship)
     if starts_at <= clock.now():
-        raise WorkspaceError("Pick a time in the future.")
+        raise Refusal("Pick a time in the future.")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             mentorship=mentorship,
@@ -238,13 +235,13 @@ def meeting_answer(*, meeting: Meeting, by: Member, accept: bool) -> Meeting:
     mentorship = meeting.mentorship
     _writable(mentorship)
     if meeting.proposed_by_id == by.pk:
-        raise WorkspaceError("The other member answers a proposal; you can cancel yours instead.")
+        raise Refusal("The other member answers a proposal; you can cancel yours instead.")
     new = Meeting.Status.ACCEPTED if accept else Meeting.Status.DECLINED
     with transaction.atomic():
         if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.PROPOSED).update(
             status=new, sequence=F("sequence") + 1
         ):
-            raise WorkspaceError("This meeting was already answered.")
+            raise Refusal("This meeting was already answered.")
         meeting.refresh_from_db()
         _touch(mentorship)
         proposer = meeting.proposed_by
@@ -277,7 +274,7 @@ def meeting_cancel(*, meeting: Meeting, by: Member) -> Meeting:
         if not Meeting.objects.filter(
             pk=meeting.pk, status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED]
         ).update(status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1):
-            raise WorkspaceError("Only a planned meeting can be cancelled.")
+            raise Refusal("Only a planned meeting can be cancelled.")
         meeting.refresh_from_db()
         notify(
             member=meeting.mentorship.other_party(by),
@@ -300,11 +297,11 @@ def meeting_log(
     """Record what happened: held (with duration and topics) or missed."""
     _writable(meeting.mentorship)
     if meeting.starts_at > clock.now():
-        raise WorkspaceError("A meeting can be logged once its time has come.")
+        raise Refusal("A meeting can be logged once its time has come.")
     if meeting.status not in {Meeting.Status.ACCEPTED, Meeting.Status.PROPOSED}:
-        raise WorkspaceError("This meeting was already logged or cancelled.")
+        raise Refusal("This meeting was already logged or cancelled.")
     if held and not minutes:
-        raise WorkspaceError("Say how long the meeting lasted.")
+        raise Refusal("Say how long the meeting lasted.")
     with transaction.atomic():
         meeting.status = Meeting.Status.HELD if held else Meeting.Status.MISSED
         meeting.minutes_held = minutes if held else None
@@ -328,9 +325,9 @@ def meeting_record_past(
     """Log a meeting that already took place and was never proposed here (a call, a corridor)."""
     _writable(mentorship)
     if starts_at > clock.now():
-        raise WorkspaceError("That time is still to come: propose the meeting instead.")
+        raise Refusal("That time is still to come: propose the meeting instead.")
     if starts_at < mentorship.started_at - dt.timedelta(days=1):
-        raise WorkspaceError(
+        raise Refusal(
             f"That is before your mentorship started ({mentorship.started_at:%-d %B %Y})."
         )
     with transaction.atomic():
@@ -369,9 +366,9 @@ def message_post(*, mentorship: Mentorship, by: Member, body: str) -> Message:
     _writable(mentorship)
     body = body.strip()
     if not body:
-        raise WorkspaceError("Write something before sending.")
+        raise Refusal("Write something before sending.")
     if len(body) > MAX_MESSAGE:
-        raise WorkspaceError(f"Messages are limited to {MAX_MESSAGE:,} characters.")
+        raise Refusal(f"Messages are limited to {MAX_MESSAGE:,} characters.")
     with transaction.atomic():
         message = Message.objects.create(
             mentorship=mentorship, author=by, body=body, created_at=clock.now()
@@ -518,7 +515,7 @@ def mentorship_close(
             completed=completed,
         )
         if not closed:
-            raise WorkspaceError("This mentorship is already closed.")
+            raise Refusal("This mentorship is already closed.")
         Enrollment.objects.filter(pk=mentorship.mentor_enrollment_id, mentee_count__gt=0).update(
             mentee_count=F("mentee_count") - 1
         )
@@ -552,7 +549,7 @@ def mentorship_close(
 def report_file(*, mentorship: Mentorship, by: Member, text: str, block: bool) -> Report:
     text = text.strip()
     if not text:
-        raise WorkspaceError("Tell the coordinators what happened.")
+        raise Refusal("Tell the coordinators what happened.")
     with transaction.atomic():
         report = Report.objects.create(
             mentorship=mentorship, reporter=by, text=text[:3000], block=block

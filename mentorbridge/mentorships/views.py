@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.models import Member, PodVisibility, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.calendar import calendar_for_student, match_year
@@ -183,11 +184,8 @@ def _act(
     """Run one workspace action for a member of the pair; refusals become messages."""
     member = member_for_user(request.user)
     access = get_mentorship_for_member(member, pk, write=True)
-    try:
+    with refusal_shown(request):
         done = action(access.mentorship, member)
-    except services.WorkspaceError as error:
-        messages.error(request, str(error))
-    else:
         if done:
             messages.success(request, done)
     return redirect(access.mentorship.get_absolute_url() + anchor)
@@ -212,7 +210,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             return "You confirmed the agreement."
         form = AgreementForm(request.POST, instance=getattr(mentorship, "agreement", None))
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         services.agreement_save(mentorship=mentorship, by=member, data=form.cleaned_data)
         return "Agreement saved and confirmed by you; your partner is asked to confirm it."
 
@@ -225,7 +223,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     def action(mentorship: Mentorship, member: Member) -> str:
         form = MeetingForm(request.POST, member=member)
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         services.meeting_propose(mentorship=mentorship, by=member, **form.cleaned_data)
         return "Meeting proposed. You will both get a calendar invite once it is accepted."
 
@@ -238,7 +236,7 @@ def meeting_past(request: HttpRequest, pk: int) -> HttpResponse:
     def action(mentorship: Mentorship, member: Member) -> str:
         form = PastMeetingForm(request.POST, member=member)
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         data = form.cleaned_data
         services.meeting_record_past(
             mentorship=mentorship,
@@ -260,10 +258,8 @@ def _meeting_action(
     member = member_for_user(request.user)
     meeting = get_meeting_for_member(member, pk)
     get_mentorship_for_member(member, meeting.mentorship_id, write=True)
-    try:
+    with refusal_shown(request):
         messages.success(request, action(meeting, member))
-    except services.WorkspaceError as error:
-        messages.error(request, str(error))
     return redirect(meeting.mentorship.get_absolute_url() + "#meetings")
 
 
@@ -301,7 +297,7 @@ def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
     def action(meeting: Meeting, member: Member) -> str:
         form = MeetingLogForm(request.POST)
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         data = form.cleaned_data
         services.meeting_log(
             meeting=meeting,
@@ -332,7 +328,7 @@ def message_new(request: HttpRequest, pk: int) -> HttpResponse:
     def action(mentorship: Mentorship, member: Member) -> None:
         form = MessageForm(request.POST)
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         services.message_post(mentorship=mentorship, by=member, body=form.cleaned_data["body"])
         return None
 
@@ -352,7 +348,7 @@ def goal_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         form = GoalForm(request.POST)
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         data = form.cleaned_data
         services.goal_add(
             mentorship=mentorship,
@@ -391,7 +387,7 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
                 raise Http404("No such milestone.")
             done = request.POST.get("done", "")
             if done not in {"0", "1"}:
-                raise services.WorkspaceError("Reload the page and tick the milestone again.")
+                raise Refusal("Reload the page and tick the milestone again.")
             services.milestone_set_done(milestone=milestone, done=done == "1")
         else:
             services.goal_set_status(goal=goal, status=request.POST.get("status", ""))
@@ -428,7 +424,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     def action(mentorship: Mentorship, member: Member) -> str:
         form = CloseForm(request.POST, is_mentee=is_mentee)
         if not form.is_valid():
-            raise services.WorkspaceError(_form_errors(form))
+            raise Refusal(_form_errors(form))
         services.mentorship_close(
             mentorship=mentorship,
             by=member,
@@ -560,13 +556,10 @@ def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
         problems = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, "The note was not saved: " + " ".join(problems))
         return redirect("mentorships:at_risk")
-    try:
+    with refusal_shown(request):
         services.risk_note(
             risk=risk, note=form.cleaned_data["note"], resolve=form.cleaned_data["resolve"]
         )
-    except services.WorkspaceError as error:
-        messages.error(request, str(error))
-    else:
         audit_record(
             actor=request.user,
             target=risk,

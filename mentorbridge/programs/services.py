@@ -14,8 +14,6 @@ from mentorbridge.members.models import Member, Topic
 
 from .models import Cycle, Enrollment, Program
 
-EnrollmentError = Refusal
-
 
 def eligibility_problem(*, member: Member, program: Program, role: str) -> str | None:
     """Why `member` may not take `role` in `program`, in words; None when they may."""
@@ -41,19 +39,19 @@ def enrollment_create(
     **fields: Any,
 ) -> Enrollment:
     if role not in Enrollment.Role.values:
-        raise EnrollmentError("Choose to enroll as a mentee or as a mentor.")
+        raise Refusal("Choose to enroll as a mentee or as a mentor.")
     if not cycle.is_enrolling(clock.today()):
-        raise EnrollmentError(
+        raise Refusal(
             f"{cycle} is not taking enrollments now "
             f"(open {cycle.enrollment_opens:%-d %b} to {cycle.enrollment_closes:%-d %b %Y})."
         )
     problem = eligibility_problem(member=member, program=cycle.program, role=role)
     if problem:
-        raise EnrollmentError(problem)
+        raise Refusal(problem)
     if role == Enrollment.Role.MENTOR:
         capacity = int(fields.get("capacity") or cycle.program.default_mentor_capacity)
         if not 1 <= capacity <= 5:
-            raise EnrollmentError("A mentor takes between 1 and 5 mentees.")
+            raise Refusal("A mentor takes between 1 and 5 mentees.")
         fields["capacity"] = capacity
     else:
         fields["capacity"] = 0
@@ -61,7 +59,7 @@ def enrollment_create(
         with transaction.atomic():
             existing = Enrollment.objects.filter(cycle=cycle, member=member, role=role).first()
             if existing and existing.status == Enrollment.Status.ACTIVE:
-                raise EnrollmentError(f"You are already enrolled as a {role} in {cycle}.")
+                raise Refusal(f"You are already enrolled as a {role} in {cycle}.")
             if existing:  # re-enrolling after withdrawing keeps one row per member, role and cycle
                 for name, value in fields.items():
                     setattr(existing, name, value)
@@ -77,7 +75,7 @@ def enrollment_create(
             if role == Enrollment.Role.MENTOR:
                 Cycle.objects.filter(pk=cycle.pk).update(pool_version=F("pool_version") + 1)
     except IntegrityError:
-        raise EnrollmentError(f"You are already enrolled as a {role} in {cycle}.") from None
+        raise Refusal(f"You are already enrolled as a {role} in {cycle}.") from None
     return enrollment
 
 
@@ -89,9 +87,9 @@ def enrollment_update(
             capacity = int(fields.get("capacity", enrollment.capacity))
             locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
             if not 1 <= capacity <= 5:
-                raise EnrollmentError("A mentor takes between 1 and 5 mentees.")
+                raise Refusal("A mentor takes between 1 and 5 mentees.")
             if capacity < locked.mentee_count:
-                raise EnrollmentError(
+                raise Refusal(
                     f"You already mentor {locked.mentee_count}; capacity cannot go below that."
                 )
         for name, value in fields.items():
@@ -123,14 +121,14 @@ def cycle_set_status(*, cycle: Cycle, status: str, by: Any = None) -> Cycle:
     """Open a draft, close an open cycle, or reopen a closed one (a coordinator's mistake, or a
     late wave of members); every change is in the audit log."""
     if status not in Cycle.Status.values:
-        raise EnrollmentError("Unknown cycle status.")
+        raise Refusal("Unknown cycle status.")
     if status == Cycle.Status.DRAFT and cycle.status != Cycle.Status.DRAFT:
-        raise EnrollmentError("Members have seen this cycle; it cannot go back to draft.")
+        raise Refusal("Members have seen this cycle; it cannot go back to draft.")
     if status == cycle.status:
-        raise EnrollmentError(f"{cycle} is already {cycle.get_status_display().lower()}.")
+        raise Refusal(f"{cycle} is already {cycle.get_status_display().lower()}.")
     with transaction.atomic():
         if not Cycle.objects.filter(pk=cycle.pk, status=cycle.status).update(status=status):
-            raise EnrollmentError("Someone changed this cycle meanwhile; look again.")
+            raise Refusal("Someone changed this cycle meanwhile; look again.")
         before = cycle.get_status_display()
         cycle.status = status
         audit_record(

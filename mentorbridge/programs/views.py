@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorbridge.core import clock
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members.models import Member
 from mentorbridge.members.selectors import member_for_user
 
@@ -80,7 +81,7 @@ def enroll(request: HttpRequest, pk: int, role: str) -> HttpResponse:
             data = dict(form.cleaned_data)
             topics = list(data.pop("topics", []))
             targets = list(data.pop("target_programs", []))
-            try:
+            with refusal_shown(request):
                 enrollment = services.enrollment_create(
                     member=member,
                     cycle=cycle,
@@ -89,14 +90,14 @@ def enroll(request: HttpRequest, pk: int, role: str) -> HttpResponse:
                     target_programs=targets,
                     **data,
                 )
-            except services.EnrollmentError as error:
-                messages.error(request, str(error))
-                return redirect("programs:index")
-            if role == Enrollment.Role.MENTOR:
-                messages.success(request, "Thank you for mentoring! Mentees can now find you.")
-                return redirect("programs:index")
-            messages.success(request, "You are enrolled. Here are the mentors recommended for you.")
-            return redirect("matching:find", enrollment.pk)
+                if role == Enrollment.Role.MENTOR:
+                    messages.success(request, "Thank you for mentoring! Mentees can now find you.")
+                    return redirect("programs:index")
+                messages.success(
+                    request, "You are enrolled. Here are the mentors recommended for you."
+                )
+                return redirect("matching:find", enrollment.pk)
+            return redirect("programs:index")
         status = 400
     return render(
         request,
@@ -123,19 +124,16 @@ def edit_enrollment(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
-            try:
+            with refusal_shown(request):
                 services.enrollment_update(
                     enrollment=enrollment,
                     topics=list(data.pop("topics", [])),
                     target_programs=list(data.pop("target_programs", [])),
                     **data,
                 )
-            except services.EnrollmentError as error:
-                messages.error(request, str(error))
-                enrollment.refresh_from_db()
-            else:
                 messages.success(request, "Your enrollment is updated.")
                 return redirect("programs:index")
+            enrollment.refresh_from_db()  # refused: the page shows what is saved
         return render(
             request,
             "programs/enroll.html",
@@ -212,10 +210,7 @@ def cycle_status(request: HttpRequest, pk: int) -> HttpResponse:
                 "summary": services.cycle_close_summary(cycle),
             },
         )
-    try:
+    with refusal_shown(request):
         services.cycle_set_status(cycle=cycle, status=status, by=request.user)
-    except services.EnrollmentError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, f"{cycle} is now {cycle.get_status_display().lower()}.")
     return redirect("programs:coordinate")

@@ -140,3 +140,16 @@ def test_the_trusted_proxy_count_comes_from_the_environment(
         monkeypatch.delenv("TRUSTED_PROXY_COUNT")
         monkeypatch.delenv("TRUSTED_CLIENT_IP_HEADER")
         importlib.reload(settings_module)
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_shorter_forwarded_for_than_the_proxies_is_answered_not_a_500(db: None) -> None:
+    """With two trusted proxies, a request carrying one X-Forwarded-For entry (it skipped a proxy,
+    or forged the header) made allauth raise ImproperlyConfigured: a 500 on the login page."""
+    member = MemberFactory(user__email="short.chain@example.org")
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client.get("/accounts/login/").status_code == 200
+    ok, _ = _login(
+        member.user.email, PASSWORD, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    assert ok

@@ -12,6 +12,7 @@ from django.test import Client
 from mentorbridge.api import services
 from mentorbridge.api.models import AccessToken
 from mentorbridge.core.models import Notification
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member
 
 from ..conftest import client_for
@@ -68,10 +69,10 @@ def test_a_token_of_a_deactivated_account_stops_working(world: World) -> None:
 
 
 def test_coordinate_tokens_need_a_coordinator_with_totp(world: World) -> None:
-    with pytest.raises(services.TokenError, match="Only Task Force"):
+    with pytest.raises(Refusal, match="Only Task Force"):
         services.token_create(user=world.student.user, name="x", scopes=["coordinate"], days=30)
     Authenticator.objects.filter(user=world.coordinator.user).delete()
-    with pytest.raises(services.TokenError, match="two-factor"):
+    with pytest.raises(Refusal, match="two-factor"):
         services.token_create(user=world.coordinator.user, name="x", scopes=["coordinate"], days=30)
 
 

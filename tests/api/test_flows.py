@@ -138,3 +138,28 @@ def test_a_coordinator_reads_the_dashboard_figures_and_exports(world: World) -> 
     assert emails == {"sam@example.org", "rita@example.org"}
     assert DataExport.objects.filter(what="enrollments", format="json", rows=2).exists()
     assert api.get(f"/coordinator/cycles/{world.cycle.pk}/exports/secrets").status_code == 422
+
+
+def test_another_member_sees_an_institution_only_once_approved(world: World) -> None:
+    """As on the profile page: a proposed institution's name is the proposer's own text until a
+    coordinator approves it, so the API shows it to its proposer and to coordinators only."""
+    from mentorbridge.members.models import Institution
+
+    proposed = Institution.objects.create(
+        name="My Own Words Hospital", is_approved=False, proposed_by=world.resident
+    )
+    world.resident.institution = proposed
+    world.resident.save(update_fields=["institution"])
+    recs = api_for(world.student).get(f"/enrollments/{world.mentee.pk}/recommendations").json()
+    assert recs["items"][0]["mentor"]["institution"] is None
+    request = api_for(world.student).get(f"/requests/{world.request.pk}").json()
+    assert request["mentor"]["institution"] is None
+    own = api_for(world.resident).get("/me").json()
+    assert own["institution"]["name"] == "My Own Words Hospital"
+    listed = (
+        api_for(world.coordinator).get(f"/coordinator/cycles/{world.cycle.pk}/enrollments").json()
+    )
+    names = {
+        e["member"]["institution"]["name"] for e in listed["items"] if e["member"]["institution"]
+    }
+    assert "My Own Words Hospital" in names

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from mentorbridge.community import board
-from mentorbridge.community.errors import CommunityError
 from mentorbridge.community.models import Answer, BoardReport, Helpful, Question
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic
 from mentorbridge.mentorships.models import Resource
 from mentorbridge.programs.models import Program
@@ -39,7 +39,7 @@ def test_mentees_ask_and_mentors_answer(
 ) -> None:
     board.answer_post(question=question, by=resident, body="It depends on how sure you are.")
     assert student.notifications.filter(kind="question_answered").exists()
-    with pytest.raises(CommunityError, match="asked by its mentees"):
+    with pytest.raises(Refusal, match="asked by its mentees"):
         board.question_ask(
             program=track1, by=resident, title="x", body="y", topics=[], anonymous=False
         )
@@ -81,7 +81,7 @@ def test_empty_and_huge_posts_change_nothing(track1: Program, student: Member) -
         ("  ", "body", "Write your question"),
         ("t", "x" * 5001, "under 5,000"),
     ]:
-        with pytest.raises(CommunityError, match=message):
+        with pytest.raises(Refusal, match=message):
             board.question_ask(
                 program=track1, by=student, title=title, body=body, topics=[], anonymous=False
             )
@@ -94,7 +94,7 @@ def test_posting_is_rate_limited(track1: Program, student: Member) -> None:
         board.question_ask(
             program=track1, by=student, title=f"Q{k}", body="b", topics=[], anonymous=False
         )
-    with pytest.raises(CommunityError, match="5 questions in the last hour"):
+    with pytest.raises(Refusal, match="5 questions in the last hour"):
         board.question_ask(
             program=track1, by=student, title="one more", body="b", topics=[], anonymous=False
         )
@@ -106,7 +106,7 @@ def test_members_mark_helpful_answers_but_not_their_own(
 ) -> None:
     assert board.helpful_toggle(answer=answer, by=outsider) is True
     assert board.helpful_toggle(answer=answer, by=outsider) is False
-    with pytest.raises(CommunityError, match="Others decide"):
+    with pytest.raises(Refusal, match="Others decide"):
         board.helpful_toggle(answer=answer, by=resident)
     response = client_for(outsider).post(f"/community/answer/{answer.pk}/helpful/")
     assert response.status_code == 302 and Helpful.objects.count() == 1
@@ -120,7 +120,7 @@ def test_three_reports_hide_a_post_until_a_coordinator_decides(
         board.report_file(by=reporter, reason="rude", answer=answer)
     answer.refresh_from_db()
     assert not answer.hidden
-    with pytest.raises(CommunityError, match="already reported"):
+    with pytest.raises(Refusal, match="already reported"):
         board.report_file(by=reporters[0], reason="again", answer=answer)
     board.report_file(by=reporters[2], reason="rude", answer=answer)
     answer.refresh_from_db()
@@ -169,7 +169,7 @@ def test_a_coordinator_promotes_an_answer_to_the_resource_library(
     assert resource.title == answer.question.title
     assert set(resource.topics.all()) == set(answer.question.topics.all())
     assert resident.notifications.filter(kind="answer_promoted").exists()
-    with pytest.raises(CommunityError, match="already"):
+    with pytest.raises(Refusal, match="already"):
         board.answer_promote(answer=Answer.objects.get(), by=coordinator)
     assert Resource.objects.count() == 1
 

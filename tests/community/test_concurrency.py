@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from mentorbridge.community import flash
-from mentorbridge.community.errors import CommunityError
 from mentorbridge.community.models import FlashSignup, FlashVolunteer
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Program
 
@@ -42,7 +42,7 @@ def test_fifty_sign_ups_never_exceed_the_cap(coordinator: Member) -> None:
         [lambda s=s: flash.signup(event=event, member=s, preferences=[]) for s in students]  # type: ignore[arg-type]
     )
     assert sum(isinstance(r, FlashSignup) for r in results) == 7
-    assert sum(isinstance(r, CommunityError) for r in results) == THREADS - 7, results
+    assert sum(isinstance(r, Refusal) for r in results) == THREADS - 7, results
     assert FlashSignup.objects.count() == 7
 
 

@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 
 from mentorbridge.community import flash
-from mentorbridge.community.errors import CommunityError
 from mentorbridge.community.models import FlashEvent, FlashSeat, FlashSignup, FlashVolunteer
 from mentorbridge.core import clock
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching.models import MentorshipRequest
 from mentorbridge.members.models import Block, Member
 from mentorbridge.mentorships.models import Mentorship
@@ -51,7 +51,7 @@ def after(event: FlashEvent) -> dt.datetime:
 def test_it_refuses_an_event_that_cannot_work(
     track1: Program, coordinator: Member, overrides: dict[str, object], message: str
 ) -> None:
-    with pytest.raises(CommunityError, match=re.escape(message)):
+    with pytest.raises(Refusal, match=re.escape(message)):
         flash.event_save(by=coordinator, program=track1, data=event_data(**overrides))
     assert not FlashEvent.objects.exists()
 
@@ -59,10 +59,10 @@ def test_it_refuses_an_event_that_cannot_work(
 def test_it_refuses_a_time_skipped_by_daylight_saving(track1: Program, coordinator: Member) -> None:
     # 8 March 2037, 02:30 does not exist in Chicago (the clocks go from 02:00 to 03:00).
     data = event_data(date=dt.date(2037, 3, 8), start_time=dt.time(2, 30), end_time=dt.time(4, 0))
-    with pytest.raises(CommunityError, match="02:30 does not exist on 8 March 2037"):
+    with pytest.raises(Refusal, match="02:30 does not exist on 8 March 2037"):
         flash.event_save(by=coordinator, program=track1, data=data)
     data = event_data(date=dt.date(2037, 3, 8), start_time=dt.time(1, 0), end_time=dt.time(4, 0))
-    with pytest.raises(CommunityError, match="clocks change during this event"):
+    with pytest.raises(Refusal, match="clocks change during this event"):
         flash.event_save(by=coordinator, program=track1, data=data)
     assert not FlashEvent.objects.exists()
 
@@ -96,7 +96,7 @@ def test_a_mentor_volunteers_and_a_mentee_signs_up_with_preferences(
 
 def test_it_refuses_a_duplicate_sign_up(event: FlashEvent, student: Member) -> None:
     flash.signup(event=event, member=student, preferences=[])
-    with pytest.raises(CommunityError, match="already signed up"):
+    with pytest.raises(Refusal, match="already signed up"):
         flash.signup(event=event, member=student, preferences=[])
     assert FlashSignup.objects.count() == 1
 
@@ -105,7 +105,7 @@ def test_it_refuses_more_mentees_than_places(event: FlashEvent) -> None:
     for member in students(8):
         flash.signup(event=event, member=member, preferences=[])
     late = students(1)[0]
-    with pytest.raises(CommunityError, match="full: all 8 places are taken"):
+    with pytest.raises(Refusal, match="full: all 8 places are taken"):
         flash.signup(event=event, member=late, preferences=[])
     assert FlashSignup.objects.count() == 8
 
@@ -114,7 +114,7 @@ def test_it_refuses_a_round_whose_tables_are_all_taken(event: FlashEvent) -> Non
     hosts = residents(5)
     for host in hosts[:4]:
         flash.volunteer(event=event, member=host, rounds=[2])
-    with pytest.raises(CommunityError, match="All 4 tables are taken in round 2"):
+    with pytest.raises(Refusal, match="All 4 tables are taken in round 2"):
         flash.volunteer(event=event, member=hosts[4], rounds=[1, 2])
     assert FlashVolunteer.objects.count() == 4
 
@@ -123,27 +123,27 @@ def test_it_refuses_a_round_whose_tables_are_all_taken(event: FlashEvent) -> Non
 def test_it_refuses_rounds_that_do_not_exist(
     event: FlashEvent, resident: Member, rounds: list[int], message: str
 ) -> None:
-    with pytest.raises(CommunityError, match=message):
+    with pytest.raises(Refusal, match=message):
         flash.volunteer(event=event, member=resident, rounds=rounds)
     assert not FlashVolunteer.objects.exists()
 
 
 def test_roles_follow_the_program(event: FlashEvent, student: Member, surgeon: Member) -> None:
-    with pytest.raises(CommunityError, match="cannot host a table as a mentor"):
+    with pytest.raises(Refusal, match="cannot host a table as a mentor"):
         flash.volunteer(event=event, member=student, rounds=[1])
-    with pytest.raises(CommunityError, match="cannot sign up as a mentee"):
+    with pytest.raises(Refusal, match="cannot sign up as a mentee"):
         flash.signup(event=event, member=surgeon, preferences=[])
 
 
 def test_preferences_must_name_hosts(event: FlashEvent, student: Member, surgeon: Member) -> None:
-    with pytest.raises(CommunityError, match="hosting a table"):
+    with pytest.raises(Refusal, match="hosting a table"):
         flash.signup(event=event, member=student, preferences=[surgeon.pk])
     assert not FlashSignup.objects.exists()
 
 
 def test_a_draft_takes_no_sign_up(track1: Program, coordinator: Member, student: Member) -> None:
     draft = flash.event_save(by=coordinator, program=track1, data=event_data())
-    with pytest.raises(CommunityError, match="not open"):
+    with pytest.raises(Refusal, match="not open"):
         flash.signup(event=draft, member=student, preferences=[])
 
 
@@ -194,7 +194,7 @@ def test_blocked_pairs_never_share_a_table(event: FlashEvent, student: Member) -
 
 
 def test_there_is_nothing_to_schedule_without_people(event: FlashEvent) -> None:
-    with pytest.raises(CommunityError, match="No mentor hosts a table yet"):
+    with pytest.raises(Refusal, match="No mentor hosts a table yet"):
         flash.schedule_request(event=event)
     assert FlashEvent.objects.get().scheduling_requested_at is None
 
@@ -254,13 +254,13 @@ def test_a_full_mentor_gets_no_pair_and_both_are_told_why(
 def test_wishes_wait_for_the_end_and_name_only_people_met(
     met_pair: FlashEvent, student: Member, resident: Member, outsider: Member
 ) -> None:
-    with pytest.raises(CommunityError, match="once the event is over"):
+    with pytest.raises(Refusal, match="once the event is over"):
         flash.wish_mark(event=met_pair, member=student, other=resident)
     with clock.frozen(after(met_pair)):
-        with pytest.raises(CommunityError, match="someone you met"):
+        with pytest.raises(Refusal, match="someone you met"):
             flash.wish_mark(event=met_pair, member=outsider, other=resident)
         flash.wish_mark(event=met_pair, member=student, other=resident)
-        with pytest.raises(CommunityError, match="already said"):
+        with pytest.raises(Refusal, match="already said"):
             flash.wish_mark(event=met_pair, member=student, other=resident)
 
 

@@ -86,10 +86,22 @@ def test_allauth_pages_say_log_in_and_join(db: None) -> None:
     assert "Sign Up" not in signup and "Join" in signup
 
 
-def test_notifications_are_links(student: Member) -> None:
+def test_notifications_are_links_and_opening_one_marks_it_read(student: Member) -> None:
+    from mentorbridge.core.models import Notification
+
     notify(member=student, kind="x", title="Your meeting is confirmed", url="/mentorships/")
-    body = client_for(student).get("/notifications/").content.decode()
-    assert '<a href="/mentorships/">' in body
+    notification = Notification.objects.get(member=student, title="Your meeting is confirmed")
+    client = client_for(student)
+    body = client.get("/notifications/").content.decode()
+    # Unread: the title is the button that marks it read and follows its link.
+    assert f'name="pk" value="{notification.pk}"' in body
+    assert "<strong>Your meeting is confirmed</strong></button>" in body
+    opened = client.post("/notifications/read/", {"pk": notification.pk})
+    assert opened.status_code == 302 and opened["Location"] == "/mentorships/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    # Read: a plain link.
+    assert '<a href="/mentorships/">' in client.get("/notifications/").content.decode()
 
 
 def test_the_account_pages_link_to_each_other(student: Member) -> None:

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching import services
 from mentorbridge.matching.models import MentorshipRequest
 from mentorbridge.mentorships.models import Mentorship
@@ -72,10 +73,10 @@ def test_fifty_accepts_never_exceed_a_mentors_capacity() -> None:
         [lambda r=r: services.request_accept(request=r, by=mentor.member) for r in requests]
     )
     accepted = [r for r in results if isinstance(r, Mentorship)]
-    refused = [r for r in results if isinstance(r, services.RequestError)]
+    refused = [r for r in results if isinstance(r, Refusal)]
     assert len(accepted) == 3
     assert len(refused) == THREADS - 3, [
-        r for r in results if not isinstance(r, Mentorship | services.RequestError)
+        r for r in results if not isinstance(r, Mentorship | Refusal)
     ]
     mentor.refresh_from_db()
     assert mentor.mentee_count == 3
@@ -106,8 +107,8 @@ def test_fifty_mentors_accepting_one_mentee_make_one_mentorship() -> None:
         ]
     )
     assert sum(isinstance(r, Mentorship) for r in results) == 1
-    assert all(isinstance(r, Mentorship | services.RequestError) for r in results), [
-        repr(r) for r in results if not isinstance(r, Mentorship | services.RequestError)
+    assert all(isinstance(r, Mentorship | Refusal) for r in results), [
+        repr(r) for r in results if not isinstance(r, Mentorship | Refusal)
     ][:3]
     assert Mentorship.objects.filter(mentee=mentee.member, status="active").count() == 1
     # Every seat taken by a refused accept was given back by the rollback.
@@ -132,7 +133,7 @@ def test_one_request_clicked_fifty_times_is_answered_once() -> None:
     results = run_at_once(jobs)
     successes = [r for r in results if not isinstance(r, Exception)]
     assert len(successes) == 1
-    assert all(isinstance(r, services.RequestError) for r in results if isinstance(r, Exception))
+    assert all(isinstance(r, Refusal) for r in results if isinstance(r, Exception))
     request.refresh_from_db()
     assert request.state in {"accepted", "declined"}
     assert Mentorship.objects.count() == (1 if request.state == "accepted" else 0)
@@ -173,7 +174,7 @@ def test_many_ranking_changes_at_once_keep_one_list() -> None:
             for m in mentors
         ]
     )
-    refused = [r for r in results if isinstance(r, rankings.RankingError)]
+    refused = [r for r in results if isinstance(r, Refusal)]
     unexpected = [r for r in results if isinstance(r, Exception) and r not in refused]
     assert not unexpected, unexpected
     assert len(refused) == 5

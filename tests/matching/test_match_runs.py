@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.db.models import F
 
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching import runs
 from mentorbridge.matching.models import MatchProposal, MatchRun
 from mentorbridge.members.models import Interest, Language, Member
@@ -251,7 +252,7 @@ def test_all_zero_weights_are_refused(cycle: Cycle, coordinator: Member) -> None
 def test_a_closed_cycle_cannot_be_run(cycle: Cycle, coordinator: Member) -> None:
     Cycle.objects.filter(pk=cycle.pk).update(status="closed")
     cycle.refresh_from_db()
-    with pytest.raises(runs.MatchRunError, match="not open"):
+    with pytest.raises(Refusal, match="not open"):
         runs.match_run_create(cycle=cycle, by=coordinator.user, objective="total")
 
 
@@ -327,7 +328,7 @@ def test_a_swap_refuses_two_members_who_blocked_each_other(
     Block.objects.create(
         blocker=second.mentor_enrollment.member, blocked=first.mentee_enrollment.member
     )
-    with pytest.raises(runs.MatchRunError, match="may not be paired"):
+    with pytest.raises(Refusal, match="may not be paired"):
         runs.proposal_swap(run=run, first=first, second=second)
     first.refresh_from_db()
     assert not first.edited
@@ -380,9 +381,9 @@ def test_publishing_a_run_supersedes_the_cycles_other_runs(
     runs.match_run_publish(run=published, by=coordinator.user)
     stale.refresh_from_db()
     assert stale.status == "superseded" and stale.superseded_by_id == published.pk
-    with pytest.raises(runs.MatchRunError, match="superseded"):
+    with pytest.raises(Refusal, match="superseded"):
         runs.match_run_publish(run=stale, by=coordinator.user)
-    with pytest.raises(runs.MatchRunError, match="superseded"):
+    with pytest.raises(Refusal, match="superseded"):
         runs.match_run_rerun(run=stale, by=coordinator.user)
     # The coordinator's removal holds: no run can create that pair now.
     assert not Mentorship.objects.filter(mentee=pair[0], mentor=pair[1]).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching import rankings, runs
 from mentorbridge.matching.models import Ranking
 from mentorbridge.members.models import Member
@@ -102,7 +103,7 @@ def test_limits_and_bad_input_change_nothing(mentee: Enrollment, cycle: Cycle) -
     for data in [{"action": "explode", "enrollment": mentors[0].pk}, {"action": "add"}, {}]:
         assert client.post(url(mentee), data, follow=True).status_code == 200
     assert order(mentee) == [m.pk for m in mentors[:-1]]
-    with pytest.raises(rankings.RankingError, match="only once"):
+    with pytest.raises(Refusal, match="only once"):
         rankings.ranking_save(ranker=mentee, ranked_ids=[mentors[0].pk, mentors[0].pk])
 
 

@@ -14,6 +14,7 @@ from django.test import Client
 
 from mentorbridge.core import clock
 from mentorbridge.core.models import Notification
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching import services
 from mentorbridge.matching.models import MentorshipRequest
 from mentorbridge.members.models import Member
@@ -124,7 +125,7 @@ def test_names_inside_a_sentence(name: str, expected: str) -> None:
 def test_a_fourth_open_request_is_refused(mentee: Enrollment, cycle: Cycle) -> None:
     for _ in range(3):
         send(mentee, other_mentor(cycle))
-    with pytest.raises(services.RequestError, match="3 open requests"):
+    with pytest.raises(Refusal, match="3 open requests"):
         send(mentee, other_mentor(cycle))
     assert MentorshipRequest.objects.count() == 3
 
@@ -164,7 +165,7 @@ def test_bad_requests_change_nothing(
         cycle.program.matching_mode = "batch"
         cycle.program.save()
     before = MentorshipRequest.objects.count()
-    with pytest.raises(services.RequestError, match=message):
+    with pytest.raises(Refusal, match=message):
         send(mentee, mentor, text)
     assert MentorshipRequest.objects.count() == before
 
@@ -190,9 +191,9 @@ def test_accepting_creates_the_mentorship_and_closes_other_requests(
 def test_a_request_is_answered_once(mentee: Enrollment, mentor: Enrollment) -> None:
     request = send(mentee, mentor)
     services.request_accept(request=request, by=mentor.member)
-    with pytest.raises(services.RequestError, match="already answered"):
+    with pytest.raises(Refusal, match="already answered"):
         services.request_accept(request=request, by=mentor.member)
-    with pytest.raises(services.RequestError, match="already answered"):
+    with pytest.raises(Refusal, match="already answered"):
         services.request_decline(request=request, by=mentor.member)
     assert Mentorship.objects.count() == 1
 
@@ -214,7 +215,7 @@ def test_a_mentor_at_capacity_cannot_accept(mentee: Enrollment, cycle: Cycle) ->
     request = send(mentee, mentor)
     other_mentee = enroll(MemberFactory(stage=stage("ms4")), cycle, "mentee")
     mentorship_start(mentee_enrollment=other_mentee, mentor_enrollment=mentor, source="request")
-    with pytest.raises(services.RequestError, match="no capacity left"):
+    with pytest.raises(Refusal, match="no capacity left"):
         services.request_accept(request=request, by=mentor.member)
     request.refresh_from_db()
     assert request.state == "pending"
@@ -294,7 +295,7 @@ def test_unanswered_requests_expire_once_and_the_mentee_is_pointed_on(
     expired_mails = [m for m in mail.outbox if "expired" in m.subject]
     assert len(expired_mails) == 1
     assert f"/matching/enrollments/{mentee.pk}/find/" in expired_mails[0].body
-    with clock.frozen(later), pytest.raises(services.RequestError, match="already answered"):
+    with clock.frozen(later), pytest.raises(Refusal, match="already answered"):
         services.request_accept(request=request, by=mentor.member)
 
 
@@ -304,7 +305,7 @@ def test_a_request_past_its_deadline_cannot_be_accepted_before_the_job_runs(
     request = send(mentee, mentor)
     with (
         clock.frozen(request.deadline + dt.timedelta(seconds=1)),
-        pytest.raises(services.RequestError, match="expired"),
+        pytest.raises(Refusal, match="expired"),
     ):
         services.request_accept(request=request, by=mentor.member)
 
@@ -318,7 +319,7 @@ def test_a_request_past_its_deadline_cannot_be_declined_either(
     token = services.answer_token(request, "decline")
     with clock.frozen(request.deadline + dt.timedelta(seconds=1)):
         if how == "service":
-            with pytest.raises(services.RequestError, match="expired"):
+            with pytest.raises(Refusal, match="expired"):
                 services.request_decline(request=request, by=mentor.member)
         elif how == "page":
             client_for(mentor.member).post(

@@ -78,7 +78,7 @@ def members(
     rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
     items = [
         {
-            **out.member_brief(m),
+            **out.member_brief(m, coordinator=True),
             "email": m.user.email,
             "is_active": m.user.is_active,
             "roles": m.roles(),
@@ -113,7 +113,9 @@ def cycle_enrollments(
     if status:
         qs = qs.filter(status=status)
     rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    items = [{**out.enrollment(e), "member": out.member_brief(e.member)} for e in rows]
+    items = [
+        {**out.enrollment(e), "member": out.member_brief(e.member, coordinator=True)} for e in rows
+    ]
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -236,9 +238,11 @@ def match_run_proposals(
         {
             "id": p.pk,
             "mentee_enrollment": p.mentee_enrollment_id,
-            "mentee": out.member_brief(p.mentee_enrollment.member),
+            "mentee": out.member_brief(p.mentee_enrollment.member, coordinator=True),
             "mentor_enrollment": p.mentor_enrollment_id,
-            "mentor": out.member_brief(p.mentor_enrollment.member) if p.mentor_enrollment else None,
+            "mentor": out.member_brief(p.mentor_enrollment.member, coordinator=True)
+            if p.mentor_enrollment
+            else None,
             "score": p.score,
             "factors": [
                 {"factor": str(name), "contribution": float(value)}

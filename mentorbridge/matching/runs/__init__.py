@@ -22,7 +22,6 @@ from .inputs import PRIVATE_COLUMNS, snapshot, snapshot_people
 from .lifecycle import match_run_create, match_run_publish, match_run_rerun
 from .metrics import MIN_CELL, suppress_small
 
-MatchRunError = Refusal
 _suppress_small = suppress_small  # the name the privacy tests know
 
 __all__ = [
@@ -30,7 +29,7 @@ __all__ = [
     "MIN_CELL",
     "NO_CT_PRIORITY",
     "PRIVATE_COLUMNS",
-    "MatchRunError",
+    "Refusal",
     "compute",
     "match_run_create",
     "match_run_execute",

@@ -15,12 +15,10 @@ from .compute import _shown_reasons
 from .inputs import snapshot_people
 from .metrics import edited_metrics
 
-MatchRunError = Refusal
-
 
 def _editable(run: MatchRun) -> None:
     if run.status != MatchRun.Status.READY:
-        raise MatchRunError("Only a run that is ready for review can be changed.")
+        raise Refusal("Only a run that is ready for review can be changed.")
 
 
 def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal) -> None:
@@ -29,11 +27,11 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
     any pair blocked since."""
     _editable(run)
     if first.run_id != run.pk or second.run_id != run.pk or first.pk == second.pk:
-        raise MatchRunError("Pick two different pairs of this run.")
+        raise Refusal("Pick two different pairs of this run.")
     if first.locked or second.locked:
-        raise MatchRunError("Unlock a pair before swapping it.")
+        raise Refusal("Unlock a pair before swapping it.")
     if not (first.mentor_enrollment_id and second.mentor_enrollment_id):
-        raise MatchRunError("Both pairs need a mentor to swap.")
+        raise Refusal("Both pairs need a mentor to swap.")
     a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
     rescore = _SnapshotScorer(run)
     new = [
@@ -73,12 +71,10 @@ class _SnapshotScorer:
         if (mentee_pk, mentor_pk) in self.forbidden or Block.objects.between(
             self.mentees.member_ids[i], self.mentors.member_ids[j]
         ).exists():
-            raise MatchRunError("That swap would pair two members who may not be paired.")
+            raise Refusal("That swap would pair two members who may not be paired.")
         scores, factors = scoring.score_rows(self.index, self.rows, np.asarray([i]), self.weights)
         if not np.isfinite(scores[0, j]):
-            raise MatchRunError(
-                "That swap would pair a mentee with a mentor they are not eligible for."
-            )
+            raise Refusal("That swap would pair a mentee with a mentor they are not eligible for.")
         return scoring.contributions(factors, 0, j, self.weights)
 
 
@@ -90,7 +86,7 @@ def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool) -> No
 def proposal_remove(*, run: MatchRun, proposal: MatchProposal) -> None:
     _editable(run)
     if proposal.locked:
-        raise MatchRunError("Unlock the pair before removing it.")
+        raise Refusal("Unlock the pair before removing it.")
     MatchProposal.objects.filter(pk=proposal.pk, run=run).update(
         mentor_enrollment=None,
         score=None,

@@ -22,8 +22,6 @@ from ..models import MatchProposal, MatchRun
 from ..services import close_other_requests, requests_closed_announce
 from ..tasks import execute_match_run
 
-MatchRunError = Refusal
-
 
 def _pairs(raw: Any) -> list[tuple[int, int]]:
     pairs = []
@@ -33,7 +31,7 @@ def _pairs(raw: Any) -> list[tuple[int, int]]:
             and len(item) == 2
             and all(isinstance(x, int) for x in item)
         ):
-            raise MatchRunError("Pairs must be [mentee enrollment id, mentor enrollment id].")
+            raise Refusal("Pairs must be [mentee enrollment id, mentor enrollment id].")
         pairs.append((int(item[0]), int(item[1])))
     return pairs
 
@@ -49,18 +47,18 @@ def match_run_create(
     seed: int = 0,
 ) -> MatchRun:
     if cycle.status != Cycle.Status.OPEN:
-        raise MatchRunError(f"{cycle} is not open; match runs need an open cycle.")
+        raise Refusal(f"{cycle} is not open; match runs need an open cycle.")
     if objective not in MatchRun.Objective.values:
-        raise MatchRunError("Choose an objective.")
+        raise Refusal("Choose an objective.")
     merged = cycle.program.effective_weights()
     for name, value in (weights or {}).items():
         if name not in merged:
-            raise MatchRunError(f"Unknown score factor “{name}”.")
+            raise Refusal(f"Unknown score factor “{name}”.")
         if not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise MatchRunError(f"The weight of {name} must be a number from 0 to 100.")
+            raise Refusal(f"The weight of {name} must be a number from 0 to 100.")
         merged[name] = float(value)
     if not any(merged.values()):
-        raise MatchRunError("At least one weight must be above zero.")
+        raise Refusal("At least one weight must be above zero.")
     with transaction.atomic():
         run = MatchRun.objects.create(
             cycle=cycle,
@@ -78,7 +76,7 @@ def match_run_create(
 def match_run_rerun(*, run: MatchRun, by: Any) -> MatchRun:
     """A new run from the same snapshot and parameters: it must give the same proposals."""
     if run.status == MatchRun.Status.SUPERSEDED:
-        raise MatchRunError(
+        raise Refusal(
             "This run was superseded when another run of the cycle was published; "
             "start a new run to match who is still unmatched."
         )
@@ -124,13 +122,11 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
         if not updated:
             current = MatchRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
             if current == MatchRun.Status.SUPERSEDED:
-                raise MatchRunError(
+                raise Refusal(
                     "This run was superseded: another run of the cycle was published after it "
                     "was computed. Start a new run to match who is still unmatched."
                 )
-            raise MatchRunError(
-                "This run is not ready to publish (already published, or still running)."
-            )
+            raise Refusal("This run is not ready to publish (already published, or still running).")
         MatchRun.objects.filter(cycle_id=run.cycle_id, status__in=UNPUBLISHED).exclude(
             pk=run.pk
         ).update(status=MatchRun.Status.SUPERSEDED, superseded_by=run)
