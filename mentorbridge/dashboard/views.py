@@ -105,7 +105,7 @@ def table_download(request: HttpRequest, pk: int, slug: str, fmt: str) -> HttpRe
     if table is None:
         raise Http404("No such table.")
     services.export_record(
-        user=request.user, what=f"table:{slug}", fmt=fmt, cycle=cycle, rows=len(table.rows)
+        user=request.user, what=f"table {slug}", fmt=fmt, target=cycle, rows=len(table.rows)
     )
     return exports.file_response(
         exports.table_file(table, fmt), filename=exports.filename_for(cycle, slug), fmt=fmt
@@ -119,7 +119,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _format(fmt, ("pdf", *exports.FORMATS))
     figures = cycle_figures(cycle)
     content = report.report_file(figures, fmt)
-    services.export_record(user=request.user, what="cycle report", fmt=fmt, cycle=cycle)
+    services.export_record(user=request.user, what="cycle report", fmt=fmt, target=cycle)
     if fmt == "pdf":
         response = HttpResponse(content, content_type="application/pdf")
         name = exports.filename_for(cycle, "report")
@@ -149,5 +149,5 @@ def export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
         if fmt == "csv"
         else exports.xlsx_bytes([(what.title(), headers, rows)])
     )
-    services.export_record(user=request.user, what=what, fmt=fmt, cycle=cycle, rows=len(rows))
+    services.export_record(user=request.user, what=what, fmt=fmt, target=cycle, rows=len(rows))
     return exports.file_response(content, filename=exports.filename_for(cycle, what), fmt=fmt)
