@@ -20,7 +20,7 @@ urlpatterns = [
     path("matching/", include("mentorbridge.matching.urls")),
     path("mentorships/", include("mentorbridge.mentorships.urls")),
     path("community/", include("mentorbridge.community.urls")),
-    path("dashboard/", include("mentorbridge.dashboard.urls")),
+    path("", include("mentorbridge.dashboard.urls")),
     path("outcomes/", include("mentorbridge.outcomes.urls")),
     path("my-data/", privacy_views.my_data, name="data"),
     path("my-data/download.json", privacy_views.my_data_download, name="data_download"),

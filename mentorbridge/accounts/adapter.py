@@ -92,7 +92,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_coordinator(request.user):
             # A coordinator's work starts on Coordinate; their own profile (often without a
             # training stage) is not what they signed in for.
-            return reverse("programs:coordinate")
+            return reverse("dashboard:coordinate")
         if member is not None and member.missing_fields():
             return "/members/me/edit/"
         return super().get_login_redirect_url(request)

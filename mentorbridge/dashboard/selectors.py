@@ -1,19 +1,9 @@
-"""Permission-checked reads for the Task Force's pages: coordinators see every program's cycles."""
+"""Reads for the Task Force's pages: coordinators see every program's cycles (the access-checked
+fetch of a cycle is programs.selectors.get_cycle_for_coordinator)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
-from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.programs.models import Cycle
-
-
-def get_cycle_for_coordinator(user: object, pk: int) -> Cycle:
-    """Any cycle, drafts included, for a coordinator; 'not found' for everybody else."""
-    cycle = Cycle.objects.select_related("program").filter(pk=pk).first()
-    if cycle is None or not is_coordinator(user):
-        raise Http404("No such cycle.")
-    return cycle
 
 
 def default_cycle() -> Cycle | None:

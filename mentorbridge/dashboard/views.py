@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET
 
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.programs.models import Program
+from mentorbridge.programs.selectors import get_cycle_for_coordinator
 
 from . import charts, exports, report, services
 from .figures import CACHE_SECONDS, CycleFigures, Table, cycle_figures, cycle_figures_cached
-from .selectors import default_cycle, get_cycle_for_coordinator
+from .selectors import default_cycle
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.members.models import Member
 
-from .models import MentorshipRequest
+from .models import MatchProposal, MatchRun, MentorshipRequest
 
 
 def _requests() -> object:
@@ -48,3 +49,47 @@ def get_request_by_id(pk: int) -> MentorshipRequest:
     if request is None:
         raise Http404("No such request.")
     return request
+
+
+def get_run_for_coordinator(user: object, pk: int) -> MatchRun:
+    """Any match run, for a coordinator; 'not found' for everybody else."""
+    run = MatchRun.objects.select_related("cycle__program", "created_by").filter(pk=pk).first()
+    if run is None or not is_coordinator(user):
+        raise Http404("No such match run.")
+    return run
+
+
+def get_proposal_for_coordinator(user: object, pk: int, *, run: MatchRun) -> MatchProposal:
+    """One proposed pair of `run`, for a coordinator; a pair of another run is 'not found'."""
+    proposal = (
+        MatchProposal.objects.filter(run=run, pk=pk)
+        .select_related("mentee_enrollment__member", "mentor_enrollment__member")
+        .first()
+    )
+    if proposal is None or not is_coordinator(user):
+        raise Http404("No such pair in this run.")
+    return proposal
+
+
+def run_publish_summary(run: MatchRun) -> dict[str, int]:
+    """What publishing `run` will do, counted, for the page that asks before doing it."""
+    proposals = MatchProposal.objects.filter(run=run, mentor_enrollment__isnull=False)
+    pairs = proposals.count()
+    mentee_ids = proposals.values("mentee_enrollment__member_id")
+    return {
+        "pairs": pairs,
+        # Each new pair's two members get the "you are now a pair" email.
+        "emails": 2 * pairs,
+        "mentors": proposals.values("mentor_enrollment_id").distinct().count(),
+        "unmatched": MatchProposal.objects.filter(run=run, mentor_enrollment__isnull=True).count(),
+        # Publishing supersedes the cycle's other unpublished runs (runs.match_run_publish).
+        "superseded": MatchRun.objects.filter(cycle_id=run.cycle_id)
+        .exclude(pk=run.pk)
+        .exclude(status__in=[MatchRun.Status.PUBLISHED, MatchRun.Status.SUPERSEDED])
+        .count(),
+        "requests_closed": MentorshipRequest.objects.filter(
+            state=MentorshipRequest.State.PENDING,
+            cycle__program_id=run.cycle.program_id,
+            mentee_enrollment__member_id__in=mentee_ids,
+        ).count(),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import run_views, views
+from . import views
 
 app_name = "matching"
 urlpatterns = [
@@ -12,8 +12,4 @@ urlpatterns = [
     path("requests/<int:pk>/decline/", views.decline, name="decline"),
     path("requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("answer/<str:token>/", views.answer, name="answer"),
-    path("cycles/<int:cycle_pk>/runs/", run_views.run_list, name="runs"),
-    path("runs/<int:pk>/", run_views.run_detail, name="run"),
-    path("runs/<int:pk>/publish/", run_views.run_publish_confirm, name="run_publish"),
-    path("runs/<int:pk>/action/", run_views.run_action, name="run_action"),
 ]

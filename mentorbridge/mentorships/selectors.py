@@ -9,7 +9,7 @@ from django.http import Http404
 from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.members.models import Member
 
-from .models import AuditEntry, CheckIn, Meeting, Mentorship
+from .models import AtRisk, AuditEntry, CheckIn, Meeting, Mentorship
 
 
 @dataclass
@@ -78,3 +78,11 @@ def get_check_in_for_member(member: Member, pk: int) -> CheckIn:
     if check_in is None:
         raise Http404("No such check-in.")
     return check_in
+
+
+def get_at_risk_for_coordinator(user: object, pk: int) -> AtRisk:
+    """An entry of the at-risk list (open or resolved), for a coordinator; 'not found' otherwise."""
+    risk = AtRisk.objects.select_related("mentorship").filter(pk=pk).first()
+    if risk is None or not is_coordinator(user):
+        raise Http404("No such entry.")
+    return risk

@@ -541,7 +541,7 @@ def mentorship_close(
         if mentorship.rematch_requested:
             _tell_coordinators(
                 title=f"{mentorship.mentee.display_name} asks to be matched again in {mentorship.program}",
-                url=reverse("mentorships:at_risk"),
+                url=reverse("dashboard:at_risk"),
             )
     return mentorship
 
@@ -564,7 +564,7 @@ def report_file(*, mentorship: Mentorship, by: Member, text: str, block: bool) -
         )
         _tell_coordinators(
             title=f"Problem reported in the mentorship of {mentorship.mentee.display_name} and {mentorship.mentor.display_name}",
-            url=reverse("mentorships:at_risk"),
+            url=reverse("dashboard:at_risk"),
         )
     return report
 

@@ -23,12 +23,8 @@ urlpatterns = [
     path("record/", views.record, name="record"),
     path("record/certificate.pdf", views.certificate, name="certificate"),
     path("check-ins/<int:pk>/", views.check_in, name="check_in"),
-    path("at-risk/", views.at_risk, name="at_risk"),
     path("resources/", resource_views.resource_list, name="resources"),
     path("resources/new/", resource_views.resource_edit, name="resource_new"),
     path("resources/<int:pk>/", resource_views.resource_edit, name="resource_edit"),
     path("resources/<int:pk>/remove/", resource_views.resource_remove, name="resource_remove"),
-    path("cycles/<int:pk>/certificates/", views.certificates_issue, name="certificates_issue"),
-    path("cycles/<int:pk>/certificates.zip", views.certificates_zip, name="certificates_zip"),
-    path("at-risk/<int:pk>/note/", views.at_risk_note, name="at_risk_note"),
 ]

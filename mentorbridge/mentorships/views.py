@@ -10,22 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
-from mentorbridge.core.audit import audit_record
-from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.models import Member, PodVisibility, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.calendar import calendar_for_student, match_year
-from mentorbridge.programs.models import Cycle
 
-from . import certificate as certificates
 from . import jobs, services
 from .calendar import invite
 from .certificate import certificate_pdf, mentor_record
@@ -39,10 +34,8 @@ from .forms import (
     MessageForm,
     PastMeetingForm,
     ReportForm,
-    RiskNoteForm,
 )
 from .models import (
-    AtRisk,
     Goal,
     Meeting,
     Mentorship,
@@ -533,73 +526,3 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             request, "mentorships/check_in.html", {"form": form, "item": item}, status=400
         )
     return render(request, "mentorships/check_in.html", {"form": form, "item": item})
-
-
-@require_GET
-@coordinator_required
-def at_risk(request: HttpRequest) -> HttpResponse:
-    risks = AtRisk.objects.filter(resolved_at__isnull=True).select_related(
-        "mentorship__mentee", "mentorship__mentor", "mentorship__program"
-    )
-    rematch = Mentorship.objects.filter(rematch_requested=True).select_related("mentee", "program")
-    return render(request, "mentorships/at_risk.html", {"risks": risks, "rematch": rematch})
-
-
-@require_POST
-@coordinator_required
-def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = AtRisk.objects.filter(pk=pk).first()
-    if risk is None:
-        raise Http404("No such entry.")
-    form = RiskNoteForm(request.POST)
-    if not form.is_valid():
-        problems = [str(e) for errors in form.errors.values() for e in errors]
-        messages.error(request, "The note was not saved: " + " ".join(problems))
-        return redirect("mentorships:at_risk")
-    with refusal_shown(request):
-        services.risk_note(
-            risk=risk, note=form.cleaned_data["note"], resolve=form.cleaned_data["resolve"]
-        )
-        audit_record(
-            actor=request.user,
-            target=risk,
-            message="Resolved with a note" if risk.resolved_at else "Added a note",
-        )
-        messages.success(request, "Noted.")
-    return redirect("mentorships:at_risk")
-
-
-@require_POST
-@coordinator_required
-def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    """Tell every mentor with a completed mentorship in the cycle that their certificate is ready."""
-    cycle = get_object_or_404(Cycle, pk=pk)
-    told, before = certificates.certificates_issue(cycle=cycle, by=request.user)
-    if told:
-        audit_record(
-            actor=request.user,
-            target=cycle,
-            message=f"Issued certificates: {told} mentor{pluralize(told)} told",
-        )
-    if told + before == 0:
-        messages.info(request, f"No mentor has a completed mentorship in {cycle} yet.")
-    else:
-        messages.success(
-            request,
-            f"Certificates issued for {cycle}: {told} mentor{'s' if told != 1 else ''} told now"
-            + (f", {before} already told before." if before else "."),
-        )
-    return redirect("programs:coordinate")
-
-
-@require_GET
-@coordinator_required
-def certificates_zip(request: HttpRequest, pk: int) -> HttpResponse:
-    """All the cycle's certificates in one ZIP file, to print or send to program directors."""
-    cycle = get_object_or_404(Cycle, pk=pk)
-    if not certificates.certified_mentors(cycle):
-        messages.info(request, f"No mentor has a completed mentorship in {cycle} yet.")
-        return redirect("programs:coordinate")
-    response = HttpResponse(certificates.certificates_zip(cycle), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="certificates-cycle-{cycle.pk}.zip"'
-    return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.members.models import Member
 
 from .models import Cycle, Enrollment
@@ -18,6 +19,14 @@ def get_cycle(pk: int) -> Cycle:
         .first()
     )
     if cycle is None:
+        raise Http404("No such cycle.")
+    return cycle
+
+
+def get_cycle_for_coordinator(user: object, pk: int) -> Cycle:
+    """Any cycle, drafts included, for a coordinator; 'not found' for everybody else."""
+    cycle = Cycle.objects.select_related("program").filter(pk=pk).first()
+    if cycle is None or not is_coordinator(user):
         raise Http404("No such cycle.")
     return cycle
 

@@ -8,7 +8,4 @@ urlpatterns = [
     path("cycles/<int:pk>/enroll/<str:role>/", views.enroll, name="enroll"),
     path("enrollments/<int:pk>/", views.edit_enrollment, name="edit_enrollment"),
     path("enrollments/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("coordinate/", views.coordinate, name="coordinate"),
-    path("coordinate/cycles/new/", views.cycle_create, name="cycle_create"),
-    path("coordinate/cycles/<int:pk>/status/", views.cycle_status, name="cycle_status"),
 ]

@@ -5,18 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
-from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.members.models import Member
 from mentorbridge.members.selectors import member_for_user
 
 from . import services
-from .forms import CycleForm, MenteeEnrollmentForm, MentorEnrollmentForm
-from .models import Cycle, Enrollment, Program
+from .forms import MenteeEnrollmentForm, MentorEnrollmentForm
+from .models import Cycle, Enrollment
 from .selectors import get_cycle, get_enrollment_for_member
 
 
@@ -167,50 +166,3 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"You withdrew from {enrollment.cycle}. Your open requests were withdrawn."
     )
     return redirect("programs:index")
-
-
-@require_GET
-@coordinator_required
-def coordinate(request: HttpRequest) -> HttpResponse:
-    programs = Program.objects.prefetch_related("cycles")
-    return render(request, "programs/coordinate.html", {"programs": programs})
-
-
-@require_http_methods(["GET", "POST"])
-@coordinator_required
-def cycle_create(request: HttpRequest) -> HttpResponse:
-    form = CycleForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            cycle = form.save()
-            messages.success(request, f"{cycle} is created as a draft. Open it when you are ready.")
-            return redirect("programs:coordinate")
-        return render(request, "programs/cycle_form.html", {"form": form}, status=400)
-    return render(request, "programs/cycle_form.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-@coordinator_required
-def cycle_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: what the change will do, with counts, and a button to do it; POST: do it. The page
-    works without JavaScript, so a coordinator never closes a cycle with one stray click."""
-    cycle = get_object_or_404(Cycle.objects.select_related("program"), pk=pk)
-    status = (request.POST if request.method == "POST" else request.GET).get("status", "")
-    if status not in Cycle.Status.values or status == Cycle.Status.DRAFT:
-        messages.error(request, "Pick open or closed.")
-        return redirect("programs:coordinate")
-    if request.method == "GET":
-        return render(
-            request,
-            "programs/cycle_status.html",
-            {
-                "cycle": cycle,
-                "status": status,
-                "reopen": cycle.status == Cycle.Status.CLOSED,
-                "summary": services.cycle_close_summary(cycle),
-            },
-        )
-    with refusal_shown(request):
-        services.cycle_set_status(cycle=cycle, status=status, by=request.user)
-        messages.success(request, f"{cycle} is now {cycle.get_status_display().lower()}.")
-    return redirect("programs:coordinate")

@@ -99,10 +99,6 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "programs:edit_enrollment": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
     "programs:withdraw": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
-    "programs:coordinate": Expect(get=COORDINATOR, post=NOBODY),
-    "programs:cycle_create": Expect(get=COORDINATOR, post=COORDINATOR),
-    # GET: the confirmation page with counts; POST: the change (audited).
-    "programs:cycle_status": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("cycle")),
     # matching
     "matching:find": Expect(get=NOBODY, post=NOBODY, ids=_pk("mentee_enrollment")),
     "matching:request_new": Expect(
@@ -117,12 +113,6 @@ EXPECTATIONS: dict[str, Expect] = {
     "matching:withdraw": Expect(get=NOBODY, post=NOBODY, ids=_pk("request")),
     # The emailed answer link is its own credential; a forged one is refused and changes nothing.
     "matching:answer": Expect(get=EVERYONE, post=NOBODY, ids=lambda w: {"token": w.forged_token}),
-    "matching:runs": Expect(
-        get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_pk": w.cycle.pk}
-    ),
-    "matching:run": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("run")),
-    "matching:run_action": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
-    "matching:run_publish": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("run")),
     # mentorships
     "mentorships:index": Expect(get=MEMBERS, post=NOBODY),
     "mentorships:detail": Expect(
@@ -150,14 +140,32 @@ EXPECTATIONS: dict[str, Expect] = {
     "mentorships:record": Expect(get=MEMBERS, post=NOBODY),
     "mentorships:certificate": Expect(get=MEMBERS, post=NOBODY),
     "mentorships:check_in": Expect(get=NOBODY, post=NOBODY, ids=_pk("check_in")),
-    "mentorships:at_risk": Expect(get=COORDINATOR, post=NOBODY),
     "mentorships:resources": Expect(get=COORDINATOR, post=NOBODY),
     "mentorships:resource_new": Expect(get=COORDINATOR, post=COORDINATOR),
     "mentorships:resource_edit": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("resource")),
     "mentorships:resource_remove": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("resource")),
-    "mentorships:at_risk_note": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("risk")),
-    "mentorships:certificates_issue": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("cycle")),
-    "mentorships:certificates_zip": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
+    # dashboard: the coordinator pages that moved here keep their addresses (/programs/coordinate/,
+    # /matching/runs/…, /mentorships/at-risk/…).
+    "dashboard:coordinate": Expect(get=COORDINATOR, post=NOBODY),
+    "dashboard:cycle_create": Expect(get=COORDINATOR, post=COORDINATOR),
+    # GET: the confirmation page with counts; POST: the change (audited).
+    "dashboard:cycle_status": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("cycle")),
+    "dashboard:certificates_issue": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("cycle")),
+    "dashboard:certificates_zip": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
+    "dashboard:runs": Expect(
+        get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_pk": w.cycle.pk}
+    ),
+    "dashboard:run": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("run")),
+    # GET: what publishing will do, counted; POST: publish.
+    "dashboard:run_publish": Expect(get=COORDINATOR, post=COORDINATOR, ids=_pk("run")),
+    # One URL per edit of a run's proposal.
+    "dashboard:run_rerun": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    "dashboard:run_swap": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    "dashboard:run_lock": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    "dashboard:run_unlock": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    "dashboard:run_remove": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
+    "dashboard:at_risk": Expect(get=COORDINATOR, post=NOBODY),
+    "dashboard:at_risk_note": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("risk")),
     # dashboard: coordinators only; each download is audited (admin.LogEntry), also on GET.
     "dashboard:index": Expect(get=COORDINATOR, post=NOBODY),
     "dashboard:cycle": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),

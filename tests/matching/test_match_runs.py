@@ -100,24 +100,20 @@ def test_swap_lock_remove_then_publish(
         )
     a, b = first.mentor_enrollment_id, second.mentor_enrollment_id
     client = client_for(coordinator)
-    client.post(
-        f"/matching/runs/{run.pk}/action/", {"action": "swap", "pick": [first.pk, second.pk]}
-    )
+    client.post(f"/matching/runs/{run.pk}/swap/", {"pick": [first.pk, second.pk]})
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.mentor_enrollment_id, second.mentor_enrollment_id) == (b, a)
     assert first.edited
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "lock", "proposal": first.pk})
-    response = client.post(
-        f"/matching/runs/{run.pk}/action/", {"action": "remove", "proposal": first.pk}, follow=True
-    )
+    client.post(f"/matching/runs/{run.pk}/lock/", {"proposal": first.pk})
+    response = client.post(f"/matching/runs/{run.pk}/remove/", {"proposal": first.pk}, follow=True)
     assert "Unlock the pair before removing it" in response.content.decode()
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "remove", "proposal": second.pk})
+    client.post(f"/matching/runs/{run.pk}/remove/", {"proposal": second.pk})
     second.refresh_from_db()
     assert second.mentor_enrollment_id is None
     expected = run.proposals.exclude(mentor_enrollment=None).count()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"})
+        client.post(f"/matching/runs/{run.pk}/publish/", {})
     run.refresh_from_db()
     assert run.status == "published"
     assert (
@@ -127,7 +123,7 @@ def test_swap_lock_remove_then_publish(
     )
     assert len(mail.outbox) == 2 * expected
     # Publishing twice is refused.
-    response = client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"}, follow=True)
+    response = client.post(f"/matching/runs/{run.pk}/publish/", {}, follow=True)
     assert "not ready to publish" in response.content.decode()
     assert Mentorship.objects.count() == expected
 
@@ -264,10 +260,7 @@ def test_members_cannot_see_or_touch_runs(
         client = client_for(member)
         assert client.get(f"/matching/cycles/{cycle.pk}/runs/").status_code == 404
         assert client.get(f"/matching/runs/{run.pk}/").status_code == 404
-        assert (
-            client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"}).status_code
-            == 404
-        )
+        assert client.post(f"/matching/runs/{run.pk}/publish/", {}).status_code == 404
     run.refresh_from_db()
     assert run.status == "ready"
 

@@ -50,7 +50,7 @@ def test_the_publish_page_says_other_runs_will_be_superseded(
 def test_a_published_run_has_no_publish_page(cycle: Cycle, coordinator: Member) -> None:
     run = start(cycle, coordinator)
     client = client_for(coordinator)
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"})
+    client.post(f"/matching/runs/{run.pk}/publish/", {})
     response = client.get(f"/matching/runs/{run.pk}/publish/", follow=True)
     assert "not ready to publish" in response.content.decode()
 
@@ -72,14 +72,14 @@ def test_edits_and_the_publish_are_in_the_audit_log(cycle: Cycle, coordinator: M
     assert proposal is not None
     mentee = proposal.mentee_enrollment.member.display_name
     client = client_for(coordinator)
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "remove", "proposal": proposal.pk})
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"})
+    client.post(f"/matching/runs/{run.pk}/remove/", {"proposal": proposal.pk})
+    client.post(f"/matching/runs/{run.pk}/publish/", {})
     messages = [e.get_change_message() for e in audit_trail(run).order_by("action_time", "pk")]
     assert messages[0].startswith(f"Removed the pair {mentee} – ")
     assert messages[1].startswith("Published: ")
     assert {e.user_id for e in audit_trail(run)} == {coordinator.user.pk}
     # A refused action records nothing.
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"})
+    client.post(f"/matching/runs/{run.pk}/publish/", {})
     assert audit_trail(run).count() == 2
 
 
@@ -88,7 +88,7 @@ def test_the_audit_log_is_readable_by_coordinators_in_the_admin(
 ) -> None:
     run = start(cycle, coordinator)
     client = client_for(coordinator)
-    client.post(f"/matching/runs/{run.pk}/action/", {"action": "publish"})
+    client.post(f"/matching/runs/{run.pk}/publish/", {})
     page = client.get("/admin/core/auditlog/")
     assert page.status_code == 200
     assert "Published: " in page.content.decode()

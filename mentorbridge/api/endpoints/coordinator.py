@@ -14,12 +14,12 @@ from ninja import Query, Router
 from mentorbridge.dashboard import exports
 from mentorbridge.dashboard import figures as dashboard_figures
 from mentorbridge.dashboard import services as dashboard_services
-from mentorbridge.dashboard.selectors import get_cycle_for_coordinator
 from mentorbridge.matching import runs
 from mentorbridge.matching.forms import MatchRunForm
 from mentorbridge.matching.models import MatchProposal, MatchRun
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle, Enrollment
+from mentorbridge.programs.selectors import get_cycle_for_coordinator
 
 from .. import out
 from .. import webhooks as webhook_services
