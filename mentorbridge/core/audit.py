@@ -2,8 +2,9 @@
 
 One log for the whole product: Django's admin `LogEntry` table, which the admin already writes for
 every add, change and delete made there. Product pages (publishing a match run, removing a pair,
-closing a cycle, issuing certificates…) and admin actions write to it through `audit_record`, so
-the Task Force and an auditor read one list (Admin → Audit log). Reading a pair's workspace is
+closing a cycle, issuing certificates…) and admin actions write to it through `audit_record`, and
+every export of members' data or figures through `audit_export`, so the Task Force and an auditor
+read one list (Admin → Audit log; its "Exports" filter lists the downloads). Reading a pair's workspace is
 recorded separately (`mentorships.AuditEntry`), because it changes nothing.
 """
 
@@ -34,6 +35,31 @@ def audit_record(
         action_flag=FLAGS[kind],
         change_message=message[:2000],
     )
+
+
+# Every export's message starts so; the audit log's "Exports" filter finds them by it.
+EXPORT_PREFIX = "Exported "
+
+
+def audit_export(
+    *, actor: Any, target: models.Model, what: str, fmt: str, rows: int | None = None
+) -> LogEntry | None:
+    """Record that `actor` downloaded `what` (members' data or figures) as `fmt`: data leaving
+    the platform is audited like a change (who, when, what), on the object it came from (a
+    cycle, or the member whose own data it is)."""
+    counted = "" if rows is None else f" ({rows} row{'' if rows == 1 else 's'})"
+    return audit_record(
+        actor=actor, target=target, message=f"{EXPORT_PREFIX}{what} as {fmt.upper()}{counted}"
+    )
+
+
+def audit_rename(target: models.Model, shown: str) -> int:
+    """Show `target` as `shown` in the entries about it (a member who deleted their data): the
+    trail of who did what, when, stays; the name it was written under goes."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        object_id=str(target.pk),
+    ).update(object_repr=shown[:200])
 
 
 def audit_trail(target: models.Model) -> models.QuerySet[LogEntry]:

@@ -12,14 +12,18 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
+    CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -28,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from mentorbridge.core import clock
 from mentorbridge.matching.models import MatchProposal, MentorshipRequest
@@ -36,6 +40,10 @@ from mentorbridge.members.models import Member, PrivateIdentity
 from mentorbridge.mentorships.models import AtRisk, CheckIn, Meeting, Mentorship, Message
 from mentorbridge.outcomes.models import Outcome
 from mentorbridge.programs.models import Cycle, Enrollment, Preference
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 # Groups smaller than this are not shown, so nobody in a small group can be re-identified.
 MIN_CELL = 5
@@ -67,6 +75,8 @@ class CycleFigures:
     tables: dict[str, Table] = field(default_factory=dict)
     # Headline numbers for the cards at the top of the page.
     headline: dict[str, Cell] = field(default_factory=dict)
+    # When the figures were computed (the page shows it, since it may show cached figures).
+    computed_at: dt.datetime | None = None
 
     def add(self, table: Table) -> Table:
         self.tables[table.slug] = table
@@ -80,13 +90,53 @@ def rate(part: int | None, whole: int | None) -> float | None:
     return round(100 * part / whole, 1)
 
 
-def _days(delta: dt.timedelta | None) -> float | None:
-    return None if delta is None else delta.total_seconds() / 86400
-
-
-def median_days(values: Iterable[dt.timedelta | None]) -> float | None:
-    days = [d for d in (_days(v) for v in values) if d is not None and d >= 0]
+def median_days(values: Iterable[float | None]) -> float | None:
+    """The median of durations in days, leaving out unknown and negative ones (clock skew)."""
+    days = [d for d in values if d is not None and d >= 0]
     return round(statistics.median(days), 1) if days else None
+
+
+class DaysBetween(Func):
+    """`end - start` in days, as a float computed by the database.
+
+    Django's own datetime arithmetic on SQLite calls a Python function per row and returns a
+    timedelta parsed in Python; over thousands of pairs that was most of the page's time.
+    `julianday` is SQLite's native day count; PostgreSQL subtracts timestamps natively.
+    """
+
+    arity = 2
+    output_field = FloatField()
+    # EXTRACT returns numeric on PostgreSQL (a Decimal in Python); the figures are floats.
+    template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0 AS double precision)"
+    arg_joiner = " - "
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class YearMonth(Func):
+    """A timestamp's month as "YYYY-MM" (UTC, the site's time zone), computed by the database.
+
+    `TruncMonth` on SQLite calls a Python function per row (35,000 meetings and messages took
+    a second); SQLite stores timestamps as UTC text, so the month is its first seven characters.
+    """
+
+    arity = 1
+    output_field = CharField()
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM')"
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
 
 
 def nps(promoters: int, detractors: int, answers: int) -> int | None:
@@ -108,7 +158,7 @@ def _matched(cycle: Cycle) -> Exists:
 
 def cycle_figures(cycle: Cycle, *, now: dt.datetime | None = None) -> CycleFigures:
     now = now or clock.now()
-    figures = CycleFigures(cycle=cycle)
+    figures = CycleFigures(cycle=cycle, computed_at=now)
     _funnel(figures, now)
     _requests(figures)
     _times(figures)
@@ -120,6 +170,36 @@ def cycle_figures(cycle: Cycle, *, now: dt.datetime | None = None) -> CycleFigur
     _concordance(figures)
     _outcomes(figures)
     _comparison(figures)
+    return figures
+
+
+# The page shows figures at most this old, with the time they were computed; downloads and the
+# report always compute them afresh. A TTL rather than invalidation on save: the figures read a
+# dozen tables that many services write (some with bulk updates that send no signals).
+CACHE_SECONDS = 300
+# Part of the cache key, so a deploy that changes the tables never reads the old ones.
+CACHE_VERSION = 1
+
+
+def _cache_key(cycle: Cycle) -> str:
+    return f"dashboard:figures:v{CACHE_VERSION}:{cycle.pk}"
+
+
+def cycle_figures_cached(cycle: Cycle, *, fresh: bool = False) -> CycleFigures:
+    """The cycle's figures as computed in the last `CACHE_SECONDS`, else (or when `fresh`)
+    computed now and kept.
+
+    Freshness is judged against `clock.now()` (not only the cache's own expiry), so a test can
+    move the clock past it and a cache that keeps entries longer serves nothing stale.
+    """
+    now = clock.now()
+    kept = None if fresh else cache.get(_cache_key(cycle))
+    if kept is not None:
+        tables, headline, computed_at = kept
+        if dt.timedelta(0) <= now - computed_at < dt.timedelta(seconds=CACHE_SECONDS):
+            return CycleFigures(cycle, tables, headline, computed_at)
+    figures = cycle_figures(cycle, now=now)
+    cache.set(_cache_key(cycle), (figures.tables, figures.headline, now), timeout=CACHE_SECONDS)
     return figures
 
 
@@ -250,19 +330,15 @@ def _requests(figures: CycleFigures) -> None:
 def _times(figures: CycleFigures) -> None:
     pairs = Mentorship.objects.filter(cycle=figures.cycle)
     to_match = pairs.annotate(
-        wait=ExpressionWrapper(
-            F("started_at") - F("mentee_enrollment__created_at"), output_field=DurationField()
-        )
+        wait=DaysBetween(F("started_at"), F("mentee_enrollment__created_at"))
     ).values_list("wait", flat=True)
-    first_meeting = Meeting.objects.filter(
-        mentorship=OuterRef("pk"), status=Meeting.Status.HELD
-    ).order_by("starts_at")
+    # The first meeting of each pair: one grouped pass over the cycle's meetings (a subquery per
+    # pair, ordered and limited, cost a lookup and a sort per pair).
     to_meet = (
-        pairs.annotate(first=Subquery(first_meeting.values("starts_at")[:1]))
-        .filter(first__isnull=False)
-        .annotate(
-            wait=ExpressionWrapper(F("first") - F("started_at"), output_field=DurationField())
-        )
+        Meeting.objects.filter(mentorship__cycle=figures.cycle, status=Meeting.Status.HELD)
+        .order_by()
+        .values("mentorship", "mentorship__started_at")
+        .annotate(wait=DaysBetween(Min("starts_at"), F("mentorship__started_at")))
         .values_list("wait", flat=True)
     )
     enrollment_to_match = median_days(to_match)
@@ -335,27 +411,24 @@ def _activity(figures: CycleFigures) -> None:
     cycle = figures.cycle
     meetings = dict(
         Meeting.objects.filter(mentorship__cycle=cycle, status=Meeting.Status.HELD)
-        .annotate(month=TruncMonth("starts_at"))
+        .annotate(month=YearMonth("starts_at"))
         .values_list("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
     messages = dict(
         Message.objects.filter(mentorship__cycle=cycle)
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=YearMonth("created_at"))
         .values_list("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
 
-    def key(month: dt.date | dt.datetime) -> str:
-        return month.strftime("%Y-%m")
-
     by_month: dict[str, list[int]] = {}
     for month, n in meetings.items():
-        by_month.setdefault(key(month), [0, 0])[0] = n
+        by_month.setdefault(month, [0, 0])[0] = n
     for month, n in messages.items():
-        by_month.setdefault(key(month), [0, 0])[1] = n
+        by_month.setdefault(month, [0, 0])[1] = n
     figures.add(
         Table(
             "activity",
@@ -453,62 +526,78 @@ def _group_rows(
     return rows
 
 
-def _breakdown(
-    figures: CycleFigures, slug: str, title: str, by: str, labels: dict[object, str]
-) -> None:
-    counts = (
-        _mentee_enrollments(figures.cycle)
-        .annotate(group=F(by), matched=_matched(figures.cycle))
-        .values_list("group")
-        .annotate(enrolled=Count("pk"), matched_n=Count("pk", filter=Q(matched=True)))
-        .values_list("group", "enrolled", "matched_n")
-    )
-    merged: dict[str, list[int]] = {}
-    for group, enrolled, matched in counts:
-        label = labels.get(group, str(group) if group not in (None, "") else "Not given")
-        merged.setdefault(label, [0, 0])
-        merged[label][0] += enrolled
-        merged[label][1] += matched
-    ordered = sorted(merged.items(), key=lambda item: (item[0] == "Not given", item[0]))
-    figures.add(
-        Table(
-            slug,
-            title,
-            ["Group", "Mentees enrolled", "Matched", "Match rate (%)"],
-            _group_rows([(label, e, m) for label, (e, m) in ordered]),
-            note=f"Groups and counts under {MIN_CELL} are hidden.",
-        )
-    )
-
-
-def _breakdowns(figures: CycleFigures) -> None:
-    _breakdown(
-        figures,
+BREAKDOWNS: list[tuple[str, str, str, dict[object, str]]] = [
+    (
         "by_ct_program",
         "Mentees by whether their school has a CT surgery program",
         "member__institution__has_ct_program",
         {True: "School with a CT program", False: "School without a CT program"},
-    )
-    _breakdown(figures, "by_stage", "Mentees by training stage", "member__stage__name", {})
-    _breakdown(figures, "by_region", "Mentees by region", "member__institution__region", {})
-    # Consented identity answers: only counts, only for groups of MIN_CELL or more.
-    cycle = figures.cycle
-    consented = _mentee_enrollments(cycle).filter(member__private__consent=True)
-    matched = _matched(cycle)
-    groups = [
-        ("First-generation students", Q(member__private__first_generation=True)),
-        ("Underrepresented in medicine", Q(member__private__underrepresented_in_medicine=True)),
-        ("International graduates", Q(member__private__international_graduate=True)),
+    ),
+    ("by_stage", "Mentees by training stage", "member__stage__name", {}),
+    ("by_region", "Mentees by region", "member__institution__region", {}),
+]
+
+
+def _identity_groups() -> list[tuple[str, Q]]:
+    """The consented identity groups, each as a condition on the mentee's private answers."""
+    consent = Q(member__private__consent=True)
+    return [
+        ("First-generation students", consent & Q(member__private__first_generation=True)),
+        (
+            "Underrepresented in medicine",
+            consent & Q(member__private__underrepresented_in_medicine=True),
+        ),
+        ("International graduates", consent & Q(member__private__international_graduate=True)),
         *(
-            (f"Gender: {label}", Q(member__private__gender=value))
+            (f"Gender: {label}", consent & Q(member__private__gender=value))
             for value, label in PrivateIdentity.Gender.choices
         ),
     ]
-    aggregates: dict[str, Count] = {}
+
+
+def _breakdowns(figures: CycleFigures) -> None:
+    """Every breakdown from one query grouped by (CT program, stage, region), summed here.
+
+    The groups are few (two × stages × regions), so one grouped query with the consented
+    identity counts alongside replaces one scan of the cycle's enrollments per breakdown.
+    """
+    groups = _identity_groups()
+    aggregates: dict[str, Count] = {"enrolled": Count("pk")}
     for i, (_, condition) in enumerate(groups):
         aggregates[f"e{i}"] = Count("pk", filter=condition)
-        aggregates[f"m{i}"] = Count("pk", filter=condition & Q(matched=True))
-    counts = consented.annotate(matched=matched).aggregate(**aggregates)
+    keys = [by for _, _, by, _ in BREAKDOWNS]
+    # `matched` is grouped on rather than counted with a FILTER: each FILTER would evaluate the
+    # EXISTS subquery again for every row (fourteen times; most of the page's time before).
+    cells = list(
+        _mentee_enrollments(figures.cycle)
+        .annotate(matched=_matched(figures.cycle))
+        .order_by()
+        .values(*keys, "matched")
+        .annotate(**aggregates)
+    )
+    for slug, title, by, labels in BREAKDOWNS:
+        merged: dict[str, list[int]] = {}
+        for cell in cells:
+            group = cell[by]
+            label = labels.get(group, str(group) if group not in (None, "") else "Not given")
+            total = merged.setdefault(label, [0, 0])
+            total[0] += cell["enrolled"]
+            total[1] += cell["enrolled"] if cell["matched"] else 0
+        ordered = sorted(merged.items(), key=lambda item: (item[0] == "Not given", item[0]))
+        figures.add(
+            Table(
+                slug,
+                title,
+                ["Group", "Mentees enrolled", "Matched", "Match rate (%)"],
+                _group_rows([(label, e, m) for label, (e, m) in ordered]),
+                note=f"Groups and counts under {MIN_CELL} are hidden.",
+            )
+        )
+    # Consented identity answers: only counts, only for groups of MIN_CELL or more.
+    counts: dict[str, int] = {}
+    for i in range(len(groups)):
+        counts[f"e{i}"] = sum(cell[f"e{i}"] for cell in cells)
+        counts[f"m{i}"] = sum(cell[f"e{i}"] for cell in cells if cell["matched"])
     figures.add(
         Table(
             "by_group",
@@ -590,29 +679,28 @@ def _outcomes(figures: CycleFigures) -> None:
     )
     consented = Outcome.objects.filter(member=OuterRef("mentee"), consent=True)
     ct = [Outcome.Match.INTEGRATED, Outcome.Match.TRADITIONAL]
-    bucket = Case(
-        *(
-            When(held__gte=low, held__lte=high, then=Value(label))
-            for label, low, high in MEETING_BUCKETS
-        ),
-        default=Value("6 or more meetings"),
-    )
-    counts = {
-        label: (reported, matched)
-        for label, reported, matched in Mentorship.objects.filter(cycle=figures.cycle)
+    # Only pairs whose mentee reported an outcome count, so they are filtered first and the
+    # meetings are counted for those alone; pairs are grouped by their number of meetings and
+    # bucketed here (a CASE over the count would run the count's subquery once per branch).
+    by_held = (
+        Mentorship.objects.filter(Exists(consented), cycle=figures.cycle)
         .annotate(
             held=Coalesce(Subquery(held), Value(0)),
-            reported=Exists(consented),
             matched_ct=Exists(consented.filter(match__in=ct)),
         )
-        .annotate(bucket=bucket)
-        .values_list("bucket")
-        .annotate(
-            reported_n=Count("pk", filter=Q(reported=True)),
-            ct_n=Count("pk", filter=Q(matched_ct=True)),
+        .order_by()
+        .values_list("held")
+        .annotate(reported_n=Count("pk"), ct_n=Count("pk", filter=Q(matched_ct=True)))
+        .values_list("held", "reported_n", "ct_n")
+    )
+    counts: dict[str, tuple[int, int]] = {}
+    for n_held, reported_n, ct_n in by_held:
+        label = next(
+            (label for label, low, high in MEETING_BUCKETS if low <= n_held <= high),
+            "6 or more meetings",
         )
-        .values_list("bucket", "reported_n", "ct_n")
-    }
+        old_reported, old_ct = counts.get(label, (0, 0))
+        counts[label] = (old_reported + reported_n, old_ct + ct_n)
     labels = [label for label, _, _ in MEETING_BUCKETS] + ["6 or more meetings"]
     rows = _group_rows([(label, *counts.get(label, (0, 0))) for label in labels])
     reported = sum(r for r, _ in counts.values())

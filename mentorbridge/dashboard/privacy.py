@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from mentorbridge.core import clock
+from mentorbridge.core.audit import audit_rename
 from mentorbridge.core.models import Notification
 from mentorbridge.matching.models import MentorshipRequest, Ranking
 from mentorbridge.members.models import Block, Member, PrivateIdentity, StageChange
@@ -211,6 +212,9 @@ def member_delete(*, member: Member) -> None:
         member.meeting_formats = []
         member.meeting_frequency = ""
         member.save()
+        # The audit trail stays (their own downloads, what coordinators did to their data),
+        # under the deleted name rather than the one it was written with.
+        audit_rename(member, DELETED_NAME)
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         user.email = f"deleted-{user.pk}@deleted.invalid"
@@ -219,6 +223,7 @@ def member_delete(*, member: Member) -> None:
         user.is_active = False
         # An inactive user's sessions no longer authenticate: logged out everywhere.
         user.save()
+        audit_rename(user, user.email)
 
 
 def _close(pair: Mentorship) -> None:

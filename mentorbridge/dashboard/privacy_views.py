@@ -56,7 +56,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 def my_data_download(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
     data = privacy.member_data(member)
-    services.export_record(user=request.user, what="own data", fmt="json")
+    services.export_record(user=request.user, what="own data", fmt="json", target=member)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )

@@ -14,9 +14,9 @@ import difflib
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -338,12 +338,23 @@ def _against_file_and_database(plan: Plan) -> None:
         elif member_id:
             seen_id[member_id] = row.line
     emails = [r.values["email"] for r in plan.rows if r.values["email"]]
+    # One light object per member: the email and the society id come as columns and the related
+    # rows' names from small tables (`_Names`), because building five model instances per row
+    # (select_related) was most of a 20,000-row re-upload's preview.
     members: dict[str, Member] = {}
+    society_ids: dict[int, str | None] = {}
     for start in range(0, len(emails), 2000):
-        for member in Member.objects.filter(
-            user__email__in=emails[start : start + 2000]
-        ).select_related("user", "stage", "membership_category", "institution", "roster_entry"):
-            members[member.user.email] = member
+        for member in (
+            Member.objects.filter(user__email__in=emails[start : start + 2000])
+            .annotate(
+                roster_email=F("user__email"), roster_society_id=F("roster_entry__society_id")
+            )
+            .only("pk", "full_name", "stage_id", "membership_category_id", "institution_id")
+        ):
+            annotated = cast(Any, member)
+            members[annotated.roster_email] = member
+            society_ids[member.pk] = annotated.roster_society_id
+    names = _Names(members.values(), society_ids)
     ids = [r.values["member_id"] for r in plan.rows if r.values["member_id"]]
     owner: dict[str, int] = {}
     for start in range(0, len(ids), 2000):
@@ -351,18 +362,21 @@ def _against_file_and_database(plan: Plan) -> None:
             society_id__in=ids[start : start + 2000]
         ).values_list("society_id", "member_id"):
             owner[str(society_id)] = owner_id
-    verified: set[int] = set()
+    # Members whose current stage was verified by someone other than themselves. Compared here
+    # rather than with `to_stage=F("member__stage")`: that join made SQLite scan the stage
+    # changes once per id in the list (a re-upload of 20,000 members took a minute).
+    verified_stages: set[tuple[int, int]] = set()
     known_ids = [m.pk for m in members.values()]
     for start in range(0, len(known_ids), 2000):
-        verified.update(
+        verified_stages.update(
             StageChange.objects.filter(
-                member__in=known_ids[start : start + 2000],
+                member_id__in=known_ids[start : start + 2000],
                 status=StageChange.Status.APPROVED,
-                to_stage=F("member__stage"),
             )
             .exclude(source=StageChange.Source.MEMBER)
-            .values_list("member_id", flat=True)
+            .values_list("member_id", "to_stage_id")
         )
+    verified = {m.pk for m in members.values() if (m.pk, m.stage_id) in verified_stages}
     for row in plan.rows:
         known = members.get(row.values["email"])
         member_id = row.values["member_id"]
@@ -373,30 +387,50 @@ def _against_file_and_database(plan: Plan) -> None:
             row.verify = row.stage is not None
             continue
         row.member = known
-        row.changes = _changes(row, known)
-        if row.stage is not None and (row.stage != known.stage or known.pk not in verified):
+        row.changes = _changes(row, known, names)
+        if row.stage is not None and (row.stage.pk != known.stage_id or known.pk not in verified):
             row.verify = True
-            if row.stage == known.stage:
-                row.changes.append(f"training stage {known.stage.name} verified by the roster")
+            if row.stage.pk == known.stage_id:
+                row.changes.append(f"training stage {row.stage.name} verified by the roster")
         row.action = "update" if row.changes else "unchanged"
 
 
-def _changes(row: RowPlan, member: Member) -> list[str]:
+class _Names:
+    """Names of the stages, categories and institutions the file's known members have now, and
+    their society ids."""
+
+    def __init__(self, members: Iterable[Member], society_ids: dict[int, str | None]) -> None:
+        self.society_ids = society_ids
+        self.stages = dict(TrainingStage.objects.values_list("pk", "name"))
+        self.categories = dict(MembershipCategory.objects.values_list("pk", "name"))
+        ids = {m.institution_id for m in members if m.institution_id is not None}
+        self.institutions: dict[int, str] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 2000):
+            self.institutions.update(
+                Institution.objects.filter(pk__in=ordered[start : start + 2000]).values_list(
+                    "pk", "name"
+                )
+            )
+
+
+def _changes(row: RowPlan, member: Member, names: _Names) -> list[str]:
     changes = []
     name = row.values["name"]
     if name and name != member.full_name:
         changes.append(f"name: “{member.full_name}” → “{name}”")
-    for label, new, old in [
-        ("training stage", row.stage, member.stage),
-        ("membership category", row.category, member.membership_category),
-        ("institution", row.institution, member.institution),
+    for label, new, old_id, known in [
+        ("training stage", row.stage, member.stage_id, names.stages),
+        ("membership category", row.category, member.membership_category_id, names.categories),
+        ("institution", row.institution, member.institution_id, names.institutions),
     ]:
-        if new is not None and new != old:
+        if new is not None and new.pk != old_id:
+            old = known.get(old_id) if old_id is not None else None
             changes.append(f"{label}: {old or '–'} → {new.name}")
-    entry = getattr(member, "roster_entry", None)
+    society_id = names.society_ids.get(member.pk)
     member_id = row.values["member_id"]
-    if member_id and (entry is None or entry.society_id != member_id):
-        changes.append(f"member id: {entry.society_id if entry else '–'} → {member_id}")
+    if member_id and society_id != member_id:
+        changes.append(f"member id: {society_id or '–'} → {member_id}")
     return changes
 
 
@@ -442,8 +476,10 @@ def roster_import(*, upload: RosterUpload, plan: Plan, by: Member | None) -> Imp
             assert old is not None
             if row.values["name"]:
                 old.full_name = row.values["name"]
-            old.membership_category = row.category or old.membership_category
-            old.institution = row.institution or old.institution
+            if row.category is not None:
+                old.membership_category = row.category
+            if row.institution is not None:
+                old.institution = row.institution
             changed.append(old)
         Member.objects.bulk_update(
             changed, ["full_name", "membership_category", "institution"], batch_size=1000

@@ -1,26 +1,23 @@
-"""Writes of the Task Force's side that belong to no lower app: the export audit trail."""
+"""Writes of the Task Force's side that belong to no lower app: recording exports in the audit."""
 
 from __future__ import annotations
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import models
 
 from mentorbridge.accounts.models import User
-from mentorbridge.core import clock
-from mentorbridge.programs.models import Cycle
-
-from .models import DataExport
+from mentorbridge.core.audit import audit_export
 
 
-@transaction.atomic
 def export_record(
-    *, user: User | AnonymousUser, what: str, fmt: str, cycle: Cycle | None = None, rows: int = 0
-) -> DataExport:
-    return DataExport.objects.create(
-        user=user if isinstance(user, User) else None,
-        what=what,
-        format=fmt,
-        cycle=cycle,
-        rows=rows,
-        created_at=clock.now(),
-    )
+    *,
+    user: User | AnonymousUser,
+    what: str,
+    fmt: str,
+    target: models.Model,
+    rows: int | None = None,
+) -> LogEntry | None:
+    """An export in the one audit log (core.audit): who, when, what, from which cycle (or whose
+    own data), how many rows."""
+    return audit_export(actor=user, target=target, what=what, fmt=fmt, rows=rows)

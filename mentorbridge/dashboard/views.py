@@ -14,7 +14,7 @@ from mentorbridge.programs.models import Program
 from mentorbridge.programs.selectors import get_cycle_for_coordinator
 
 from . import charts, exports, report, services
-from .figures import CycleFigures, Table, cycle_figures
+from .figures import CACHE_SECONDS, CycleFigures, Table, cycle_figures, cycle_figures_cached
 from .selectors import default_cycle
 
 
@@ -74,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def cycle(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_cycle_for_coordinator(request.user, pk)
-    figures = cycle_figures(cycle)
+    figures = cycle_figures_cached(cycle, fresh=request.GET.get("fresh") == "1")
     programs = Program.objects.prefetch_related("cycles").order_by("pk")
     return render(
         request,
@@ -85,6 +85,7 @@ def cycle(request: HttpRequest, pk: int) -> HttpResponse:
             "headline": figures.headline,
             "panels": _panels(figures),
             "programs": programs,
+            "cache_minutes": CACHE_SECONDS // 60,
         },
     )
 
@@ -105,7 +106,7 @@ def table_download(request: HttpRequest, pk: int, slug: str, fmt: str) -> HttpRe
     if table is None:
         raise Http404("No such table.")
     services.export_record(
-        user=request.user, what=f"table:{slug}", fmt=fmt, cycle=cycle, rows=len(table.rows)
+        user=request.user, what=f"table {slug}", fmt=fmt, target=cycle, rows=len(table.rows)
     )
     return exports.file_response(
         exports.table_file(table, fmt), filename=exports.filename_for(cycle, slug), fmt=fmt
@@ -119,7 +120,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _format(fmt, ("pdf", *exports.FORMATS))
     figures = cycle_figures(cycle)
     content = report.report_file(figures, fmt)
-    services.export_record(user=request.user, what="cycle report", fmt=fmt, cycle=cycle)
+    services.export_record(user=request.user, what="cycle report", fmt=fmt, target=cycle)
     if fmt == "pdf":
         response = HttpResponse(content, content_type="application/pdf")
         name = exports.filename_for(cycle, "report")
@@ -149,5 +150,5 @@ def export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
         if fmt == "csv"
         else exports.xlsx_bytes([(what.title(), headers, rows)])
     )
-    services.export_record(user=request.user, what=what, fmt=fmt, cycle=cycle, rows=len(rows))
+    services.export_record(user=request.user, what=what, fmt=fmt, target=cycle, rows=len(rows))
     return exports.file_response(content, filename=exports.filename_for(cycle, what), fmt=fmt)

@@ -128,7 +128,7 @@ def test_a_coordinator_runs_previews_and_publishes_a_match(
 
 
 def test_a_coordinator_reads_the_dashboard_figures_and_exports(world: World) -> None:
-    from mentorbridge.dashboard.models import DataExport
+    from django.contrib.admin.models import LogEntry
 
     api = api_for(world.coordinator)
     figures = api.get(f"/coordinator/cycles/{world.cycle.pk}/figures").json()
@@ -136,7 +136,11 @@ def test_a_coordinator_reads_the_dashboard_figures_and_exports(world: World) -> 
     exported = api.get(f"/coordinator/cycles/{world.cycle.pk}/exports/enrollments").json()
     emails = {row[3] for row in exported["rows"]}
     assert emails == {"sam@example.org", "rita@example.org"}
-    assert DataExport.objects.filter(what="enrollments", format="json", rows=2).exists()
+    assert LogEntry.objects.filter(
+        user=world.coordinator.user,
+        object_id=str(world.cycle.pk),
+        change_message="Exported enrollments as JSON (2 rows)",
+    ).exists()
     assert api.get(f"/coordinator/cycles/{world.cycle.pk}/exports/secrets").status_code == 422
 
 

@@ -184,26 +184,26 @@ EXPECTATIONS: dict[str, Expect] = {
     "dashboard:run_remove": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("run")),
     "dashboard:at_risk": Expect(get=COORDINATOR, post=NOBODY),
     "dashboard:at_risk_note": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("risk")),
-    # dashboard: coordinators only; each download is audited (DataExport), also on GET.
+    # dashboard: coordinators only; each download is audited (admin.LogEntry), also on GET.
     "dashboard:index": Expect(get=COORDINATOR, post=NOBODY),
     "dashboard:cycle": Expect(get=COORDINATOR, post=NOBODY, ids=_pk("cycle")),
     "dashboard:table": Expect(
         get=COORDINATOR,
         post=NOBODY,
         ids=lambda w: {"pk": w.cycle.pk, "slug": "funnel", "fmt": "csv"},
-        get_writes=frozenset({"dashboard.DataExport"}),
+        get_writes=frozenset({"admin.LogEntry"}),
     ),
     "dashboard:report": Expect(
         get=COORDINATOR,
         post=NOBODY,
         ids=lambda w: {"pk": w.cycle.pk, "fmt": "csv"},
-        get_writes=frozenset({"dashboard.DataExport"}),
+        get_writes=frozenset({"admin.LogEntry"}),
     ),
     "dashboard:export": Expect(
         get=COORDINATOR,
         post=NOBODY,
         ids=lambda w: {"pk": w.cycle.pk, "what": "pairs", "fmt": "csv"},
-        get_writes=frozenset({"dashboard.DataExport"}),
+        get_writes=frozenset({"admin.LogEntry"}),
     ),
     "dashboard:stage_changes": Expect(get=COORDINATOR, post=NOBODY),
     # Roster import: a preview changes nothing; only the import POST writes.
@@ -214,9 +214,7 @@ EXPECTATIONS: dict[str, Expect] = {
     # Each member's own outcomes and own data (download audited; deletion needs the password).
     "outcomes:mine": Expect(get=MEMBERS, post=MEMBERS),
     "data": Expect(get=MEMBERS, post=MEMBERS),
-    "data_download": Expect(
-        get=MEMBERS, post=NOBODY, get_writes=frozenset({"dashboard.DataExport"})
-    ),
+    "data_download": Expect(get=MEMBERS, post=NOBODY, get_writes=frozenset({"admin.LogEntry"})),
     # The invited member's one-time link: public (the token is the credential); a wrong one is 410.
     "invitation": Expect(get=EVERYONE, post=EVERYONE, ids=lambda w: {"token": "not-a-token"}),
     "dashboard:stage_change_decide": Expect(get=NOBODY, post=COORDINATOR, ids=_pk("stage_change")),
@@ -280,12 +278,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:cycle_figures": Expect(
         get=COORDINATOR, post=COORDINATOR, ids=lambda w: {"cycle_id": w.cycle.pk}
     ),
-    # An export is recorded in the audit (dashboard.DataExport): a GET that writes, by design.
+    # An export is recorded in the audit (admin.LogEntry): a GET that writes, by design.
     "api:cycle_export": Expect(
         get=COORDINATOR,
         post=COORDINATOR,
         ids=lambda w: {"cycle_id": w.cycle.pk, "what": "pairs"},
-        get_writes=frozenset({"dashboard.DataExport"}),
+        get_writes=frozenset({"admin.LogEntry"}),
     ),
     "api:webhooks_list": Expect(get=COORDINATOR, post=COORDINATOR),
     "api:webhook_create": Expect(get=COORDINATOR, post=COORDINATOR),

@@ -98,9 +98,9 @@ def test_the_number_of_queries_does_not_grow_with_the_cycle(
     django_assert_max_num_queries: type[DjangoAssertNumQueries],
 ) -> None:
     small = small_cycle()
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(20):
         cycle_figures(small.cycle, now=NOW)
     for _ in range(20):
         enroll(MemberFactory(), small.cycle, "mentee")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(20):
         cycle_figures(small.cycle, now=NOW)

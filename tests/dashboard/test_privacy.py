@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from mentorbridge.accounts.models import User
@@ -36,6 +37,13 @@ def test_a_member_downloads_their_data_and_nobody_elses() -> None:
     assert "FROM-MENTOR" not in response.content.decode()
     assert '"woman"' not in response.content.decode()
     assert Client().get("/my-data/download.json").status_code == 302
+    # The download is in the audit log, on the member, as their own export.
+    entry = LogEntry.objects.get(change_message="Exported own data as JSON")
+    assert (entry.user_id, entry.object_id, entry.object_repr) == (
+        ana.user.pk,
+        str(ana.pk),
+        str(ana),
+    )
 
 
 def test_deleting_removes_personal_data_and_keeps_the_counts() -> None:
@@ -45,6 +53,7 @@ def test_deleting_removes_personal_data_and_keeps_the_counts() -> None:
     PrivateIdentity.objects.create(member=ana, consent=True, gender="woman")
     Outcome.objects.create(member=ana, year=2026, match="integrated", awards="Gold", consent=True)
     client = client_for(ana)
+    client.get("/my-data/download.json")
     wrong = client.post("/my-data/", {"password": "wrong", "confirm": "on"})
     assert wrong.status_code == 400
     ana.refresh_from_db()
@@ -60,6 +69,9 @@ def test_deleting_removes_personal_data_and_keeps_the_counts() -> None:
     assert set(Message.objects.filter(author=ana).values_list("body", flat=True)) == {""}
     assert Outcome.objects.get(member=ana).awards == ""
     assert client.get("/my-data/").status_code == 302  # signed out
+    # The audit trail of the download is kept, without the name.
+    entry = LogEntry.objects.get(change_message="Exported own data as JSON")
+    assert (entry.user_id, entry.object_repr) == (user.pk, "Deleted member")
     assert not Client().login(email="student1@example.org", password=PASSWORD)
     after = cycle_figures(small.cycle, now=NOW)
     for slug in ("funnel", "enrollment", "engagement", "ratings", "nps", "times", "requests"):

@@ -286,3 +286,33 @@ def test_only_coordinators_reach_the_roster_pages(
         assert client.get(path).status_code == 404
     assert client.post(url.rstrip("/") + "/import/").status_code == 404
     assert not User.objects.filter(email="ana@example.org").exists()
+
+
+def test_each_change_of_a_known_member_is_described_with_the_old_value(
+    coordinator: Member, places: object, django_assert_max_num_queries: object
+) -> None:
+    data = good_csv()
+    sheet = roster.read_roster("roster.csv", data)
+    plan = roster.plan_roster(sheet, roster.guess_mapping(sheet.headers))
+    roster.roster_import(
+        upload=RosterUpload.objects.create(filename="roster.csv", content=data),
+        plan=plan,
+        by=coordinator,
+    )
+    changed = data.replace(
+        b"Ana Alvarez,ana@example.org,Medical student member,MS2,Mercy Medical College,S-1",
+        b"Ana Alvarez-Diaz,ana@example.org,Resident/fellow member,MS2,Lakeside University,S-9",
+    )
+    sheet = roster.read_roster("roster.csv", changed)
+    # The plan's queries do not grow with the rows (no lookup per known member).
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        again = roster.plan_roster(sheet, roster.guess_mapping(sheet.headers))
+    ana = next(row for row in again.rows if row.values["email"] == "ana@example.org")
+    assert ana.action == "update"
+    assert ana.changes == [
+        "name: “Ana Alvarez” → “Ana Alvarez-Diaz”",
+        "membership category: Medical student member → Resident/fellow member",
+        "institution: Mercy Medical College → Lakeside University",
+        "member id: S-1 → S-9",
+    ]
+    assert [row.action for row in again.rows[1:]] == ["unchanged", "unchanged"]

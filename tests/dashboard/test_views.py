@@ -6,14 +6,15 @@ import csv
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.test import Client
 from openpyxl import load_workbook
 
 from mentorbridge.core import clock
+from mentorbridge.core.audit import EXPORT_PREFIX
 from mentorbridge.core.permissions import COORDINATORS_GROUP
 from mentorbridge.dashboard.exports import csv_bytes, neutralise, xlsx_bytes
-from mentorbridge.dashboard.models import DataExport
 from mentorbridge.members.models import Member
 
 from ..conftest import client_for
@@ -21,6 +22,16 @@ from ..factories import MemberFactory
 from .fixtures import NOW, small_cycle
 
 pytestmark = pytest.mark.django_db
+
+
+def exports() -> list[tuple[str, int, str, str]]:
+    """The exports in the audit log, newest first: (what, who, which model, which object)."""
+    return [
+        (entry.change_message, entry.user_id, entry.content_type.model, entry.object_id)
+        for entry in LogEntry.objects.filter(
+            change_message__startswith=EXPORT_PREFIX
+        ).select_related("content_type")
+    ]
 
 
 def urls(pk: int) -> list[str]:
@@ -42,7 +53,7 @@ def test_members_and_mentors_get_nothing(student: Member, resident: Member) -> N
             assert client.get(url).status_code == 404, url
     for url in urls(small.cycle.pk):
         assert Client().get(url).status_code == 302  # to the login page
-    assert not DataExport.objects.exists()
+    assert not exports()
 
 
 def test_a_coordinator_without_totp_is_sent_to_set_it_up() -> None:
@@ -91,10 +102,10 @@ def test_tables_download_as_csv_and_xlsx_and_are_audited(coordinator: Member) ->
         "Mentors",
         "Unused seats",
     ]
-    entries = list(DataExport.objects.values_list("what", "format", "user", "cycle"))
-    assert entries == [
-        ("table:load", "xlsx", coordinator.user.pk, small.cycle.pk),
-        ("table:funnel", "csv", coordinator.user.pk, small.cycle.pk),
+    cycle = str(small.cycle.pk)
+    assert exports() == [
+        ("Exported table load as XLSX (3 rows)", coordinator.user.pk, "cycle", cycle),
+        ("Exported table funnel as CSV (7 rows)", coordinator.user.pk, "cycle", cycle),
     ]
 
 
@@ -114,7 +125,12 @@ def test_exports_hold_the_cycles_people_and_pairs(coordinator: Member) -> None:
     assert values[1][1] == '\'=HYPERLINK("http://evil")'
     by_pk = {row[0]: row for row in values[1:]}
     assert by_pk[small.pairs[0].pk][10:12] == (2, 1.5)  # two meetings, 90 minutes
-    assert DataExport.objects.filter(what="pairs", rows=3).exists()
+    assert exports()[0] == (
+        "Exported pairs as XLSX (3 rows)",
+        coordinator.user.pk,
+        "cycle",
+        str(small.cycle.pk),
+    )
     assert client.get(f"/dashboard/cycles/{small.cycle.pk}/export/secrets.csv").status_code == 404
 
 
@@ -132,7 +148,11 @@ def test_the_cycle_report_as_pdf_csv_and_xlsx(coordinator: Member) -> None:
         io.BytesIO(client.get(f"/dashboard/cycles/{small.cycle.pk}/report.xlsx").content)
     )
     assert len(book.sheetnames) == 1 + 16  # the heading, then one sheet per table
-    assert DataExport.objects.filter(what="cycle report").count() == 3
+    assert [what for what, *_ in exports()] == [
+        "Exported cycle report as XLSX",
+        "Exported cycle report as CSV",
+        "Exported cycle report as PDF",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -404,6 +404,6 @@ def cycle_export(request: HttpRequest, cycle_id: int, what: Literal["enrollments
     headers, rows_for = EXPORTS[what]
     rows = [[_cell(value) for value in row] for row in rows_for(cycle)]
     dashboard_services.export_record(
-        user=caller(request).user, what=what, fmt="json", cycle=cycle, rows=len(rows)
+        user=caller(request).user, what=what, fmt="json", target=cycle, rows=len(rows)
     )
     return {"what": what, "cycle": cycle.pk, "headers": list(headers), "rows": rows}
