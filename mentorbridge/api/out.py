@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from mentorbridge.core.models import Notification
-from mentorbridge.matching.models import MentorshipRequest
+from mentorbridge.matching.models import MatchProposal, MatchRun, MentorshipRequest
 from mentorbridge.members.models import Institution, Member
 from mentorbridge.mentorships.models import Goal, Meeting, Mentorship, Message
 from mentorbridge.programs.models import Cycle, Enrollment, Program
+
+from .models import Webhook, WebhookDelivery
 
 
 def term(obj: Any) -> dict[str, str] | None:
@@ -37,6 +39,17 @@ def member_brief(member: Member, *, coordinator: bool = False) -> dict[str, Any]
         "name": member.display_name,
         "stage": term(member.stage),
         "institution": institution(shown),
+    }
+
+
+def member_row(member: Member) -> dict[str, Any]:
+    """A member as the Task Force's member list shows them."""
+    return {
+        **member_brief(member, coordinator=True),
+        "email": member.user.email,
+        "is_active": member.user.is_active,
+        "roles": member.roles(),
+        "membership_category": term(member.membership_category),
     }
 
 
@@ -113,6 +126,11 @@ def enrollment(obj: Enrollment) -> dict[str, Any]:
         "hours_per_month": obj.hours_per_month,
         "created_at": obj.created_at,
     }
+
+
+def cycle_enrollment(obj: Enrollment) -> dict[str, Any]:
+    """An enrollment as a coordinator sees it in a cycle's list: with its member."""
+    return {**enrollment(obj), "member": member_brief(obj.member, coordinator=True)}
 
 
 def request(obj: MentorshipRequest) -> dict[str, Any]:
@@ -193,4 +211,68 @@ def notification(obj: Notification) -> dict[str, Any]:
         "url": obj.url,
         "created_at": obj.created_at,
         "read_at": obj.read_at,
+    }
+
+
+def match_run(run: MatchRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "cycle": run.cycle_id,
+        "objective": run.objective,
+        "status": run.status,
+        "progress": run.progress,
+        "progress_note": run.progress_note,
+        "seed": run.seed,
+        "weights": run.weights,
+        "metrics": run.metrics,
+        "publish_report": run.publish_report,
+        "error": run.error,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "published_at": run.published_at,
+    }
+
+
+def proposal(obj: MatchProposal) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "mentee_enrollment": obj.mentee_enrollment_id,
+        "mentee": member_brief(obj.mentee_enrollment.member, coordinator=True),
+        "mentor_enrollment": obj.mentor_enrollment_id,
+        "mentor": member_brief(obj.mentor_enrollment.member, coordinator=True)
+        if obj.mentor_enrollment
+        else None,
+        "score": obj.score,
+        "factors": [
+            {"factor": str(name), "contribution": float(value)}
+            for name, value in (obj.reasons or [])
+        ],
+        "unmatched_reason": obj.unmatched_reason,
+        "locked": obj.locked,
+        "edited": obj.edited,
+    }
+
+
+def webhook(hook: Webhook) -> dict[str, Any]:
+    return {
+        "id": hook.pk,
+        "url": hook.url,
+        "events": hook.events,
+        "is_active": hook.is_active,
+        "created_at": hook.created_at,
+    }
+
+
+def delivery(obj: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "id": obj.pk,
+        "event_id": str(obj.event_id),
+        "event": obj.event,
+        "status": obj.status,
+        "attempts": obj.attempts,
+        "last_status_code": obj.last_status_code,
+        "last_error": obj.last_error,
+        "next_attempt_at": obj.next_attempt_at,
+        "created_at": obj.created_at,
+        "delivered_at": obj.delivered_at,
     }

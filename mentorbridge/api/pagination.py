@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
@@ -56,6 +57,20 @@ def paginate(
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode({"pk": rows[-1].pk}) if more and rows else None
+
+
+def page_of(
+    queryset: QuerySet[Any],
+    shape: Callable[[Any], dict[str, Any]],
+    *,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = True,
+) -> dict[str, Any]:
+    """A list endpoint's answer (`Page`): a page of `queryset`, each row in its answer shape
+    (an `out` function), and the cursor of the next page."""
+    rows, next_cursor = paginate(queryset, cursor=cursor, limit=limit, newest_first=newest_first)
+    return {"items": [shape(row) for row in rows], "next_cursor": next_cursor}
 
 
 def offset_page(cursor: str | None, limit: int) -> tuple[int, int]:

@@ -18,7 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorbridge.members.models import Member, Topic
-from mentorbridge.mentorships.models import Meeting, Resource
+from mentorbridge.mentorships.models import (
+    AgreementTerms,
+    Resource,
+    ScheduledMeeting,
+    ThreadMessage,
+)
 from mentorbridge.programs.models import Program
 
 
@@ -442,19 +447,15 @@ class CircleMember(models.Model):
         return f"{self.mentee} in {self.circle}"
 
 
-class CircleNorms(models.Model):
-    """The circle's agreement: the pair agreement's fields, written by the leader and confirmed by
+class CircleNorms(AgreementTerms):
+    """The circle's agreement: the pair agreement's terms, written by the leader and confirmed by
     each member (`CircleNormsConfirmation`); editing clears the confirmations."""
 
     circle = models.OneToOneField(Circle, on_delete=models.CASCADE, related_name="norms")
-    goals = models.TextField("goals for the term", max_length=3000)
-    meeting_frequency = models.CharField("how often we meet", max_length=200)
-    communication = models.CharField("how we communicate", max_length=300)
     confidentiality = models.TextField(
         max_length=1000,
         default="What members share stays in the circle unless they agree otherwise, or someone's safety is at risk.",
     )
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Norms of {self.circle}"
@@ -474,7 +475,7 @@ class CircleNormsConfirmation(models.Model):
         return f"{self.member_id} confirmed {self.norms_id}"
 
 
-class CircleMeeting(models.Model):
+class CircleMeeting(ScheduledMeeting):
     """The leader sets a meeting; every member gets the invite. Logged as held (minutes) after."""
 
     class Status(models.TextChoices):
@@ -484,33 +485,17 @@ class CircleMeeting(models.Model):
         MISSED = "missed", "Did not take place"
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="meetings")
-    starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(10), MaxValueValidator(240)]
     )
-    format = models.CharField(max_length=10, choices=Meeting.Format.choices, default="video")
-    location = models.CharField("link or place", max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    minutes_held = models.PositiveSmallIntegerField(null=True, blank=True)
-    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    sequence = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar = ["starts_at", "pk"]
 
     def __str__(self) -> str:
         return f"Meeting {self.pk} of {self.circle}"
 
 
-class CircleMessage(models.Model):
+class CircleMessage(ThreadMessage):
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"Circle message {self.pk}"

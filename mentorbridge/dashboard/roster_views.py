@@ -9,27 +9,21 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.accounts.models import User
 from mentorbridge.core.middleware import accepts_upload
-from mentorbridge.core.permissions import coordinator_required, is_coordinator
+from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import Refusal, refusal_shown
 
-from . import invitations, roster
+from . import invitations, roster, services
 from .forms import MappingForm, RosterUploadForm, SetPasswordForm
 from .models import Invitation, RosterUpload
+from .selectors import get_upload_for_coordinator
 
 PREVIEW_ROWS = 200
-
-
-def get_upload_for_coordinator(user: object, pk: int) -> RosterUpload:
-    upload = RosterUpload.objects.filter(pk=pk).defer("content").first()
-    if upload is None or not is_coordinator(user):
-        raise Http404("No such upload.")
-    return upload
 
 
 def _sheet(upload: RosterUpload) -> roster.Sheet:
@@ -49,12 +43,8 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
             file = form.cleaned_data["file"]
             data = file.read()
             with refusal_shown(request, form=form, field="file"):
-                sheet = roster.read_roster(file.name, data)
-                upload = RosterUpload.objects.create(
-                    uploaded_by=cast(User, request.user),
-                    filename=file.name[:255],
-                    content=data,
-                    mapping=roster.guess_mapping(sheet.headers),
+                upload = services.roster_upload_create(
+                    by=cast(User, request.user), filename=file.name, data=data
                 )
                 return redirect("dashboard:roster_preview", upload.pk)
     uploads = RosterUpload.objects.defer("content").select_related("uploaded_by")[:10]
@@ -83,10 +73,12 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=sheet.headers, initial=initial)
     status = 200
     if request.method == "POST":
-        if upload.imported_at is None and form.is_valid():
-            upload.mapping = form.mapping()
-            upload.save(update_fields=["mapping"])
-            return redirect("dashboard:roster_preview", upload.pk)
+        if form.is_valid():
+            with refusal_shown(request, form=form):
+                services.roster_mapping_set(
+                    upload=upload, mapping=form.mapping(), by=cast(User, request.user)
+                )
+                return redirect("dashboard:roster_preview", upload.pk)
         status = 400
     mapping = {k: (v if isinstance(v, int) else None) for k, v in upload.mapping.items()}
     plan = roster.plan_roster(sheet, mapping)

@@ -223,11 +223,6 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
         report = runs.match_run_publish(run=run, by=request.user)
         skipped = len(report["skipped"])
         created = report["created"]
-        audit_record(
-            actor=request.user,
-            target=run,
-            message=f"Published: {created} created, {skipped} skipped",
-        )
         messages.success(
             request,
             f"Published: {created} mentorship{pluralize(created)} created"

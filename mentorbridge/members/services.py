@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from mentorbridge.core import clock, events
+from mentorbridge.core.models import EmailSettings
 from mentorbridge.core.refusals import Refusal
 
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
@@ -318,4 +319,24 @@ def pod_visibility_set(*, member: Member, visible: bool) -> PodVisibility:
         row, _ = PodVisibility.objects.update_or_create(
             member=member, defaults={"visible": visible}
         )
+    return row
+
+
+def email_settings_save(
+    *,
+    member: Member,
+    meetings: bool,
+    messages: bool,
+    reminders: bool,
+    task_force: bool | None = None,
+) -> EmailSettings:
+    """Which optional emails the member gets. Task Force alerts are a coordinator's choice only:
+    `None` leaves them as they are, and a choice from anyone else is refused."""
+    if task_force is not None and not member.is_coordinator:
+        raise Refusal("Task Force alerts go to coordinators only.")
+    choices = {"meetings": meetings, "messages": messages, "reminders": reminders}
+    if task_force is not None:
+        choices["task_force"] = task_force
+    with transaction.atomic():
+        row, _ = EmailSettings.objects.update_or_create(member=member, defaults=choices)
     return row

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorbridge.core.models import EmailSettings
+from mentorbridge.core.refusals import refusal_shown
 
 from . import services
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
@@ -139,8 +140,15 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         del form.fields["task_force"]
     if request.method == "POST":
         if form.is_valid():
-            form.save()
-            messages.success(request, "Your email settings are saved.")
-            return redirect("email_settings")
+            with refusal_shown(request, form=form):
+                services.email_settings_save(
+                    member=member,
+                    meetings=form.cleaned_data["meetings"],
+                    messages=form.cleaned_data["messages"],
+                    reminders=form.cleaned_data["reminders"],
+                    task_force=form.cleaned_data.get("task_force"),
+                )
+                messages.success(request, "Your email settings are saved.")
+                return redirect("email_settings")
         return render(request, "core/email_settings.html", {"form": form}, status=400)
     return render(request, "core/email_settings.html", {"form": form})

@@ -7,12 +7,13 @@ import zoneinfo
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from mentorbridge.core import clock
 from mentorbridge.members.models import Member, Topic
 
-from .models import Agreement, CheckIn, Goal, Meeting
+from .models import Agreement, CheckIn, Goal, Meeting, Resource
 
 
 class AgreementForm(forms.ModelForm):
@@ -279,3 +280,24 @@ class RiskNoteForm(forms.Form):
 
     note = forms.CharField(label="Note an action", max_length=1000)
     resolve = forms.BooleanField(label="Resolved", required=False)
+
+
+class ResourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        assume_scheme="https",
+        help_text="The page members open: https://…",
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Workspaces suggest the resource to pairs whose mentee wants these topics.",
+    )
+
+    class Meta:
+        model = Resource
+        fields: ClassVar = ["title", "url", "description", "topics", "is_active"]
+        widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels: ClassVar = {"is_active": "Suggest it in workspaces"}

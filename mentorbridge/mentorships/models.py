@@ -91,12 +91,10 @@ class Mentorship(models.Model):
         return self.status == self.Status.ACTIVE
 
 
-class Agreement(models.Model):
-    """What the pair agree at the first meeting; both confirm. Editing clears the confirmations."""
+class AgreementTerms(models.Model):
+    """What members agree on for their term: the pair's agreement and a circle's norms
+    (community) write the same four things. How it is confirmed differs, so it is not here."""
 
-    mentorship = models.OneToOneField(
-        Mentorship, on_delete=models.CASCADE, related_name="agreement"
-    )
     goals = models.TextField("goals for the term", max_length=3000)
     meeting_frequency = models.CharField("how often we meet", max_length=200)
     communication = models.CharField("how we communicate", max_length=300)
@@ -104,9 +102,20 @@ class Agreement(models.Model):
         max_length=1000,
         default="What we discuss stays between us unless we agree otherwise, or someone's safety is at risk.",
     )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Agreement(AgreementTerms):
+    """What the pair agree at the first meeting; both confirm. Editing clears the confirmations."""
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement"
+    )
     mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
     mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Agreement of mentorship {self.mentorship_id}"
@@ -116,7 +125,34 @@ class Agreement(models.Model):
         return bool(self.mentee_confirmed_at and self.mentor_confirmed_at)
 
 
-class Meeting(models.Model):
+class ScheduledMeeting(models.Model):
+    """A meeting at a time and place, with its calendar invite's identity (`uid`, and `sequence`,
+    iCalendar's SEQUENCE, bumped on changes): a pair's meetings and a circle's (community).
+    Each keeps its own `status`: a pair's meeting is proposed and answered, a circle's is set by
+    its leader."""
+
+    class Format(models.TextChoices):
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone"
+        IN_PERSON = "in_person", "In person"
+
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(10), MaxValueValidator(240)]
+    )
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField("link or place", max_length=300, blank=True)
+    minutes_held = models.PositiveSmallIntegerField(null=True, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering: ClassVar = ["starts_at", "pk"]
+
+
+class Meeting(ScheduledMeeting):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         ACCEPTED = "accepted", "Accepted"
@@ -125,45 +161,36 @@ class Meeting(models.Model):
         HELD = "held", "Held"
         MISSED = "missed", "Missed"
 
-    class Format(models.TextChoices):
-        VIDEO = "video", "Video call"
-        PHONE = "phone", "Phone"
-        IN_PERSON = "in_person", "In person"
-
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
     proposed_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveSmallIntegerField(
-        default=45, validators=[MinValueValidator(10), MaxValueValidator(240)]
-    )
-    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
-    location = models.CharField("link or place", max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     topics_covered = models.ManyToManyField(Topic, blank=True, related_name="+")
-    minutes_held = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(max_length=3000, blank=True)
-    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE: bumped on changes
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar = ["starts_at", "pk"]
 
     def __str__(self) -> str:
         return f"Meeting {self.pk} of mentorship {self.mentorship_id}"
 
 
-class Message(models.Model):
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="messages")
+class ThreadMessage(models.Model):
+    """One message in a workspace's thread, a pair's or a circle's (community). Read state is the
+    pair's only (one reader), so it is not here."""
+
     author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering: ClassVar = ["created_at", "pk"]
+
+
+class Message(ThreadMessage):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="messages")
     read_at = models.DateTimeField(null=True, blank=True)
     # Set when the reader was emailed about it (at most one digest an hour per reader).
     notified_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering: ClassVar = ["created_at", "pk"]
+    class Meta(ThreadMessage.Meta):
         indexes: ClassVar = [models.Index(fields=["notified_at", "read_at"])]
 
     def __str__(self) -> str:

@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
-from django.core.validators import URLValidator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorbridge.core.audit import audit_record
+from mentorbridge.accounts.models import User
 from mentorbridge.core.permissions import coordinator_required
-from mentorbridge.members.models import Topic
+from mentorbridge.core.refusals import refusal_shown
 
+from . import services
+from .forms import ResourceForm
 from .models import Resource
-
-
-class ResourceForm(forms.ModelForm):
-    url = forms.URLField(
-        label="Link",
-        max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
-        assume_scheme="https",
-        help_text="The page members open: https://…",
-    )
-    topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Workspaces suggest the resource to pairs whose mentee wants these topics.",
-    )
-
-    class Meta:
-        model = Resource
-        fields: ClassVar = ["title", "url", "description", "topics", "is_active"]
-        widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 3})}
-        labels: ClassVar = {"is_active": "Suggest it in workspaces"}
-
-
-def _resource(pk: int) -> Resource:
-    resource = Resource.objects.filter(pk=pk).first()
-    if resource is None:
-        raise Http404("No such resource.")
-    return resource
+from .selectors import get_resource_for_coordinator
 
 
 @require_GET
@@ -57,23 +29,16 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @coordinator_required
 def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    resource = _resource(pk) if pk is not None else None
+    resource = get_resource_for_coordinator(request.user, pk) if pk is not None else None
     form = ResourceForm(request.POST or None, instance=resource)
+    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            with transaction.atomic():
-                saved = form.save()
-                audit_record(
-                    actor=request.user,
-                    target=saved,
-                    kind="change" if resource else "add",
-                    message=f"{'Edited' if resource else 'Added'} resource “{saved.title}”",
-                )
-            messages.success(request, f"“{saved.title}” is saved.")
-            return redirect("mentorships:resources")
         status = 400
-    else:
-        status = 200
+        if form.is_valid():
+            with refusal_shown(request, form=form):
+                saved = services.resource_save(form=form, by=cast(User, request.user))
+                messages.success(request, f"“{saved.title}” is saved.")
+                return redirect("mentorships:resources")
     context: dict[str, Any] = {"form": form, "resource": resource}
     return render(request, "mentorships/resource_form.html", context, status=status)
 
@@ -81,14 +46,8 @@ def resource_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 @coordinator_required
 def resource_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = _resource(pk)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            target=resource,
-            kind="delete",
-            message=f"Removed resource “{resource.title}”",
-        )
-        resource.delete()
-    messages.success(request, f"“{resource.title}” is removed from the library.")
+    resource = get_resource_for_coordinator(request.user, pk)
+    with refusal_shown(request):
+        services.resource_remove(resource=resource, by=cast(User, request.user))
+        messages.success(request, f"“{resource.title}” is removed from the library.")
     return redirect("mentorships:resources")

@@ -10,7 +10,16 @@ from django.http import Http404
 from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.members.models import Member, PodVisibility
 
-from .models import AtRisk, AuditEntry, CheckIn, Goal, Meeting, Mentorship, Milestone
+from .models import (
+    AtRisk,
+    AuditEntry,
+    CheckIn,
+    Goal,
+    Meeting,
+    Mentorship,
+    Milestone,
+    Resource,
+)
 
 
 @dataclass
@@ -126,6 +135,15 @@ def get_at_risk_for_coordinator(user: object, pk: int) -> AtRisk:
     if risk is None or not is_coordinator(user):
         raise Http404("No such entry.")
     return risk
+
+
+def get_resource_for_coordinator(user: object, pk: int) -> Resource:
+    """A resource of the library, to edit or remove: coordinators only, 'not found' otherwise
+    (members see resources as suggestions in their workspace, never by address)."""
+    resource = Resource.objects.filter(pk=pk).first()
+    if resource is None or not is_coordinator(user):
+        raise Http404("No such resource.")
+    return resource
 
 
 def get_goal_for_member(member: Member, pk: int, *, mentorship_pk: int) -> Goal:

@@ -10,14 +10,17 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorbridge.accounts.models import User
 from mentorbridge.core import clock, events
+from mentorbridge.core.audit import audit_record
 from mentorbridge.core.notifications import notify
-from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.core.permissions import COORDINATORS_GROUP, is_coordinator
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block, Member, Topic
 from mentorbridge.programs.calendar import calendar_for_student
 from mentorbridge.programs.models import CalendarDate, Enrollment
 
+from .forms import ResourceForm
 from .models import (
     Agreement,
     AtRisk,
@@ -28,6 +31,7 @@ from .models import (
     Message,
     Milestone,
     Report,
+    Resource,
 )
 from .text import message_body
 
@@ -619,3 +623,34 @@ def check_in_answer(*, check_in: CheckIn, answers: dict[str, Any]) -> CheckIn:
                 defaults={"detail": f"{check_in.member.display_name} rated {check_in.rating}/5"},
             )
     return check_in
+
+
+def _curator(by: User) -> None:
+    if not is_coordinator(by):
+        raise Refusal("Coordinators curate the resource library.")
+
+
+def resource_save(*, form: ResourceForm, by: User) -> Resource:
+    """A coordinator adds a resource to the library (a form without an instance) or edits one
+    (its topics with it); either is in the audit log."""
+    _curator(by)
+    adding = form.instance.pk is None
+    with transaction.atomic():
+        resource: Resource = form.save()
+        audit_record(
+            actor=by,
+            target=resource,
+            kind="add" if adding else "change",
+            message=f"{'Added' if adding else 'Edited'} resource “{resource.title}”",
+        )
+    return resource
+
+
+def resource_remove(*, resource: Resource, by: User) -> None:
+    """A coordinator takes a resource out of the library; the audit log keeps that it was there."""
+    _curator(by)
+    with transaction.atomic():
+        audit_record(
+            actor=by, target=resource, kind="delete", message=f"Removed resource “{resource.title}”"
+        )
+        resource.delete()

@@ -8,15 +8,18 @@ from django.http import Http404
 
 from mentorbridge.core.models import Notification
 from mentorbridge.core.selectors import get_notification_for_user
+from mentorbridge.dashboard.models import RosterUpload
+from mentorbridge.dashboard.selectors import get_upload_for_coordinator
 from mentorbridge.matching.models import MatchProposal, MatchRun
 from mentorbridge.matching.selectors import get_proposal_for_coordinator, get_run_for_coordinator
 from mentorbridge.members.models import Member
 from mentorbridge.mentorships import services
-from mentorbridge.mentorships.models import AtRisk, Mentorship
+from mentorbridge.mentorships.models import AtRisk, Mentorship, Resource
 from mentorbridge.mentorships.selectors import (
     get_at_risk_for_coordinator,
     get_goal_for_member,
     get_milestone_for_member,
+    get_resource_for_coordinator,
 )
 from mentorbridge.programs.models import Cycle
 from mentorbridge.programs.selectors import get_cycle_for_coordinator
@@ -94,3 +97,21 @@ def test_a_cycle_run_and_proposal_are_for_coordinators(
             get_run_for_coordinator(member.user, run.pk)
         with pytest.raises(Http404):
             get_proposal_for_coordinator(member.user, proposal.pk, run=run)
+
+
+def test_a_resource_and_a_roster_upload_are_for_coordinators(
+    coordinator: Member, student: Member, outsider: Member
+) -> None:
+    resource = Resource.objects.create(title="Guide", url="https://example.org/g")
+    upload = RosterUpload.objects.create(
+        uploaded_by=coordinator.user, filename="r.csv", content=b"Name,Email\n"
+    )
+    assert get_resource_for_coordinator(coordinator.user, resource.pk) == resource
+    assert get_upload_for_coordinator(coordinator.user, upload.pk) == upload
+    for member in (outsider, student):
+        with pytest.raises(Http404):
+            get_resource_for_coordinator(member.user, resource.pk)
+        with pytest.raises(Http404):
+            get_upload_for_coordinator(member.user, upload.pk)
+    with pytest.raises(Http404):
+        get_resource_for_coordinator(coordinator.user, resource.pk + 1)

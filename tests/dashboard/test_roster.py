@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from mentorbridge.accounts.models import User
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.dashboard import roster
+from mentorbridge.dashboard import roster, services
 from mentorbridge.dashboard.models import Invitation, RosterEntry, RosterUpload
 from mentorbridge.members.models import Institution, Member, StageChange
 
@@ -316,3 +316,45 @@ def test_each_change_of_a_known_member_is_described_with_the_old_value(
         "member id: S-1 → S-9",
     ]
     assert [row.action for row in again.rows[1:]] == ["unchanged", "unchanged"]
+
+
+def test_the_upload_service_keeps_a_readable_file_with_its_columns_guessed(
+    coordinator: Member,
+) -> None:
+    kept = services.roster_upload_create(by=coordinator.user, filename="r.csv", data=good_csv())
+    assert bytes(RosterUpload.objects.get().content) == good_csv()
+    assert (kept.uploaded_by, kept.mapping["name"], kept.mapping["email"]) == (
+        coordinator.user,
+        0,
+        1,
+    )
+    with pytest.raises(Refusal, match="empty"):
+        services.roster_upload_create(by=coordinator.user, filename="r.csv", data=b"")
+    assert RosterUpload.objects.count() == 1
+
+
+def test_the_roster_services_refuse_a_member_who_is_not_a_coordinator(
+    coordinator: Member, student: Member, outsider: Member
+) -> None:
+    kept = services.roster_upload_create(by=coordinator.user, filename="r.csv", data=good_csv())
+    guessed = dict(kept.mapping)
+    for member in (student, outsider):
+        with pytest.raises(Refusal, match="Coordinators import"):
+            services.roster_upload_create(by=member.user, filename="r.csv", data=good_csv())
+        with pytest.raises(Refusal, match="Coordinators import"):
+            services.roster_mapping_set(upload=kept, mapping={"name": 1}, by=member.user)
+    assert RosterUpload.objects.count() == 1
+    assert RosterUpload.objects.get().mapping == guessed
+
+
+def test_the_mapping_service_sets_columns_until_the_file_is_imported(
+    coordinator: Member,
+) -> None:
+    kept = services.roster_upload_create(by=coordinator.user, filename="r.csv", data=good_csv())
+    mapping: dict[str, int | None] = {**kept.mapping, "institution": None}
+    services.roster_mapping_set(upload=kept, mapping=mapping, by=coordinator.user)
+    assert RosterUpload.objects.get().mapping == mapping
+    RosterUpload.objects.update(imported_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    with pytest.raises(Refusal, match="already imported"):
+        services.roster_mapping_set(upload=kept, mapping={"name": 0}, by=coordinator.user)
+    assert RosterUpload.objects.get().mapping == mapping

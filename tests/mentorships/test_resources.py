@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mentorbridge.core.audit import audit_trail
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic
+from mentorbridge.mentorships import services
+from mentorbridge.mentorships.forms import ResourceForm
 from mentorbridge.mentorships.models import Resource
 
 from ..conftest import client_for
@@ -80,3 +83,44 @@ def test_the_admin_lets_coordinators_add_resources(coordinator: Member) -> None:
     client = client_for(coordinator)
     assert client.get("/admin/mentorships/resource/add/").status_code == 200
     assert client.get("/admin/mentorships/resource/").status_code == 200
+
+
+def resource_form(instance: Resource | None = None, **data: object) -> ResourceForm:
+    topic = Topic.objects.filter(is_active=True).first()
+    assert topic is not None
+    fields = {"title": "Guide", "url": "https://example.org/g", "topics": [topic.pk]}
+    form = ResourceForm({**fields, **data}, instance=instance)
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_the_services_save_and_remove_a_resource_in_the_audit_log(coordinator: Member) -> None:
+    resource = services.resource_save(form=resource_form(), by=coordinator.user)
+    assert resource.topics.count() == 1
+    edited = services.resource_save(
+        form=resource_form(resource, title="Better guide"), by=coordinator.user
+    )
+    assert edited.pk == resource.pk and Resource.objects.get().title == "Better guide"
+    kept = Resource(pk=resource.pk)  # deleting clears the instance's pk; the audit keeps it
+    services.resource_remove(resource=edited, by=coordinator.user)
+    assert not Resource.objects.exists()
+    assert [e.get_change_message() for e in audit_trail(kept).order_by("pk")] == [
+        "Added resource “Guide”",
+        "Edited resource “Better guide”",
+        "Removed resource “Better guide”",
+    ]
+
+
+def test_the_services_refuse_a_member_who_is_not_a_coordinator(
+    student: Member, outsider: Member
+) -> None:
+    resource = Resource.objects.create(title="Guide", url="https://example.org/g")
+    for member in (student, outsider):
+        with pytest.raises(Refusal, match="Coordinators curate"):
+            services.resource_save(form=resource_form(), by=member.user)
+        with pytest.raises(Refusal, match="Coordinators curate"):
+            services.resource_save(form=resource_form(resource, title="Mine"), by=member.user)
+        with pytest.raises(Refusal, match="Coordinators curate"):
+            services.resource_remove(resource=resource, by=member.user)
+    assert list(Resource.objects.values_list("title", flat=True)) == ["Guide"]
+    assert not audit_trail(resource).exists()

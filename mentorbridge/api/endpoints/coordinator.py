@@ -15,6 +15,7 @@ from mentorbridge.dashboard import services as dashboard_services
 from mentorbridge.matching import runs
 from mentorbridge.matching.forms import MatchRunForm
 from mentorbridge.matching.models import MatchProposal, MatchRun
+from mentorbridge.matching.selectors import get_run_for_coordinator
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle, Enrollment
 from mentorbridge.programs.selectors import get_cycle_for_coordinator
@@ -25,7 +26,7 @@ from ..auth import COORDINATE, caller
 from ..bridge import validated
 from ..errors import ApiError
 from ..models import Webhook, WebhookDelivery
-from ..pagination import DEFAULT_LIMIT, Page, paginate
+from ..pagination import DEFAULT_LIMIT, Page, page_of
 from ..schemas import (
     CycleEnrollmentOut,
     DeliveryOut,
@@ -50,11 +51,8 @@ def _cycle(request: HttpRequest, pk: int) -> Cycle:
     return get_cycle_for_coordinator(caller(request).user, pk)
 
 
-def _run(pk: int) -> MatchRun:
-    run = MatchRun.objects.select_related("cycle__program").filter(pk=pk).first()
-    if run is None:
-        raise Http404("No such match run.")
-    return run
+def _run(request: HttpRequest, pk: int) -> MatchRun:
+    return get_run_for_coordinator(caller(request).user, pk)
 
 
 @router.get("/members", response={200: Page[MemberOut], **ERRORS}, auth=COORDINATE)
@@ -73,18 +71,7 @@ def members(
         qs = qs.filter(stage__slug=stage)
     if active is not None:
         qs = qs.filter(user__is_active=active)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    items = [
-        {
-            **out.member_brief(m, coordinator=True),
-            "email": m.user.email,
-            "is_active": m.user.is_active,
-            "roles": m.roles(),
-            "membership_category": out.term(m.membership_category),
-        }
-        for m in rows
-    ]
-    return {"items": items, "next_cursor": next_cursor}
+    return page_of(qs, out.member_row, cursor=cursor, limit=limit)
 
 
 @router.get(
@@ -110,30 +97,7 @@ def cycle_enrollments(
         qs = qs.filter(role=role)
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    items = [
-        {**out.enrollment(e), "member": out.member_brief(e.member, coordinator=True)} for e in rows
-    ]
-    return {"items": items, "next_cursor": next_cursor}
-
-
-def _run_out(run: MatchRun) -> dict[str, Any]:
-    return {
-        "id": run.pk,
-        "cycle": run.cycle_id,
-        "objective": run.objective,
-        "status": run.status,
-        "progress": run.progress,
-        "progress_note": run.progress_note,
-        "seed": run.seed,
-        "weights": run.weights,
-        "metrics": run.metrics,
-        "publish_report": run.publish_report,
-        "error": run.error,
-        "created_at": run.created_at,
-        "finished_at": run.finished_at,
-        "published_at": run.published_at,
-    }
+    return page_of(qs, out.cycle_enrollment, cursor=cursor, limit=limit)
 
 
 @router.get(
@@ -149,8 +113,7 @@ def match_runs(
     qs = MatchRun.objects.filter(cycle=_cycle(request, cycle_id))
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [_run_out(r) for r in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.match_run, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -192,7 +155,7 @@ def match_run_start(request: HttpRequest, cycle_id: int, payload: MatchRunIn) ->
         seed=cleaned["seed"],
     )
     run.refresh_from_db()
-    return 202, _run_out(run)
+    return 202, out.match_run(run)
 
 
 @router.get(
@@ -202,7 +165,7 @@ def match_run_start(request: HttpRequest, cycle_id: int, payload: MatchRunIn) ->
     summary="A match run's status, progress and metrics",
 )
 def match_run(request: HttpRequest, run_id: int) -> Any:
-    return _run_out(_run(run_id))
+    return out.match_run(_run(request, run_id))
 
 
 @router.get(
@@ -218,7 +181,7 @@ def match_run_proposals(
     cursor: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=100),
 ) -> Any:
-    run = _run(run_id)
+    run = _run(request, run_id)
     qs = MatchProposal.objects.filter(run=run).select_related(
         "mentee_enrollment__member__stage",
         "mentee_enrollment__member__institution",
@@ -231,28 +194,7 @@ def match_run_proposals(
         qs = qs.filter(mentor_enrollment__isnull=True)
     elif unmatched is False:
         qs = qs.filter(mentor_enrollment__isnull=False)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit, newest_first=False)
-    items = [
-        {
-            "id": p.pk,
-            "mentee_enrollment": p.mentee_enrollment_id,
-            "mentee": out.member_brief(p.mentee_enrollment.member, coordinator=True),
-            "mentor_enrollment": p.mentor_enrollment_id,
-            "mentor": out.member_brief(p.mentor_enrollment.member, coordinator=True)
-            if p.mentor_enrollment
-            else None,
-            "score": p.score,
-            "factors": [
-                {"factor": str(name), "contribution": float(value)}
-                for name, value in (p.reasons or [])
-            ],
-            "unmatched_reason": p.unmatched_reason,
-            "locked": p.locked,
-            "edited": p.edited,
-        }
-        for p in rows
-    ]
-    return {"items": items, "next_cursor": next_cursor}
+    return page_of(qs, out.proposal, cursor=cursor, limit=limit, newest_first=False)
 
 
 @router.post(
@@ -262,20 +204,10 @@ def match_run_proposals(
     summary="Publish a ready run: its pairs become mentorships (anyone matched meanwhile is skipped)",
 )
 def match_run_publish(request: HttpRequest, run_id: int) -> Any:
-    report = runs.match_run_publish(run=_run(run_id), by=caller(request).user)
+    report = runs.match_run_publish(run=_run(request, run_id), by=caller(request).user)
     return {
         "created": int(report["created"]),
         "skipped": [{k: str(v) for k, v in s.items()} for s in report["skipped"]],
-    }
-
-
-def _webhook_out(hook: Webhook) -> dict[str, Any]:
-    return {
-        "id": hook.pk,
-        "url": hook.url,
-        "events": hook.events,
-        "is_active": hook.is_active,
-        "created_at": hook.created_at,
     }
 
 
@@ -291,8 +223,7 @@ def _webhook(pk: int) -> Webhook:
 def webhooks_list(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(DEFAULT_LIMIT, ge=1, le=100)
 ) -> Any:
-    rows, next_cursor = paginate(Webhook.objects.all(), cursor=cursor, limit=limit)
-    return {"items": [_webhook_out(h) for h in rows], "next_cursor": next_cursor}
+    return page_of(Webhook.objects.all(), out.webhook, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -308,7 +239,7 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
         )
     except webhook_services.WebhookError as error:
         raise ApiError(422, str(error), "invalid", errors={"url": [str(error)]}) from None
-    return 201, {**_webhook_out(hook), "secret": hook.secret}
+    return 201, {**out.webhook(hook), "secret": hook.secret}
 
 
 @router.post(
@@ -319,7 +250,7 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
 )
 def webhook_delete(request: HttpRequest, webhook_id: int) -> Any:
     hook = webhook_services.webhook_set_active(webhook=_webhook(webhook_id), active=False)
-    return _webhook_out(hook)
+    return out.webhook(hook)
 
 
 @router.get(
@@ -338,23 +269,7 @@ def webhook_deliveries(
     qs = WebhookDelivery.objects.filter(webhook=_webhook(webhook_id))
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    items = [
-        {
-            "id": d.pk,
-            "event_id": str(d.event_id),
-            "event": d.event,
-            "status": d.status,
-            "attempts": d.attempts,
-            "last_status_code": d.last_status_code,
-            "last_error": d.last_error,
-            "next_attempt_at": d.next_attempt_at,
-            "created_at": d.created_at,
-            "delivered_at": d.delivered_at,
-        }
-        for d in rows
-    ]
-    return {"items": items, "next_cursor": next_cursor}
+    return page_of(qs, out.delivery, cursor=cursor, limit=limit)
 
 
 @router.get(

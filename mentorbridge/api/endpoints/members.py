@@ -29,7 +29,7 @@ from .. import out
 from ..auth import READ, WRITE, caller
 from ..bridge import current_data, slug_to_pk, slugs_to_pks, validated
 from ..errors import ApiError
-from ..pagination import DEFAULT_LIMIT, Page, encode, offset_page, paginate
+from ..pagination import DEFAULT_LIMIT, Page, encode, offset_page, page_of
 from ..schemas import (
     CycleOut,
     EnrollmentIn,
@@ -102,8 +102,7 @@ def programs(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(DEFAULT_LIMIT, ge=1, le=100)
 ) -> Any:
     qs = Program.objects.prefetch_related("mentee_stages", "mentor_stages")
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit, newest_first=False)
-    return {"items": [out.program(p) for p in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.program, cursor=cursor, limit=limit, newest_first=False)
 
 
 @router.get(
@@ -125,8 +124,7 @@ def cycles(
         qs = qs.filter(status=status)
     if program:
         qs = qs.filter(program__slug=program)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.cycle(c) for c in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.cycle, cursor=cursor, limit=limit)
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, **ERRORS}, auth=READ)
@@ -154,8 +152,7 @@ def enrollments(
         qs = qs.filter(status=status)
     if cycle:
         qs = qs.filter(cycle_id=cycle)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.enrollment(e) for e in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.enrollment, cursor=cursor, limit=limit)
 
 
 @router.post(

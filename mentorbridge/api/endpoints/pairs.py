@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 
-from mentorbridge.core import clock
-from mentorbridge.core.models import Notification
+from mentorbridge.core.notifications import notifications_mark_read
+from mentorbridge.core.selectors import get_notification_for_user, notifications_for_user
 from mentorbridge.matching import services as matching_services
 from mentorbridge.matching.forms import DeclineForm, RequestForm
 from mentorbridge.matching.models import MentorshipRequest
@@ -28,7 +28,7 @@ from mentorbridge.programs.selectors import get_enrollment_for_member
 from .. import out
 from ..auth import READ, WRITE, caller
 from ..bridge import validated
-from ..pagination import DEFAULT_LIMIT, Page, paginate
+from ..pagination import DEFAULT_LIMIT, Page, page_of
 from ..schemas import (
     DeclineIn,
     Done,
@@ -78,8 +78,7 @@ def requests(
     qs = MentorshipRequest.objects.select_related(*_REQUEST_RELATED).filter(mine)
     if state:
         qs = qs.filter(state=state)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.request(r) for r in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.request, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -184,8 +183,7 @@ def mentorships(
         qs = qs.filter(status=status)
     if role:
         qs = qs.filter(**{role: member})
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.mentorship(m) for m in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.mentorship, cursor=cursor, limit=limit)
 
 
 def _party(request: HttpRequest, mentorship_id: int, *, write: bool = False) -> Mentorship:
@@ -223,8 +221,7 @@ def meetings(
     qs = _party(request, mentorship_id).meetings.all()
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.meeting(m) for m in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.meeting, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -275,8 +272,7 @@ def messages(
         if timezone.is_naive(since):
             since = timezone.make_aware(since, dt.UTC)
         qs = qs.filter(created_at__gt=since)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.message(m) for m in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.message, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -308,8 +304,7 @@ def goals(
     qs = _party(request, mentorship_id).goals.prefetch_related("milestones")
     if status:
         qs = qs.filter(status=status)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit, newest_first=False)
-    return {"items": [out.goal(g) for g in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.goal, cursor=cursor, limit=limit, newest_first=False)
 
 
 @router.post(
@@ -352,15 +347,12 @@ def notifications(
     cursor: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=100),
 ) -> Any:
-    qs = Notification.objects.filter(member=caller(request).member)
-    if unread is True:
-        qs = qs.unread()
-    elif unread is False:
-        qs = qs.filter(read_at__isnull=False)
+    qs = notifications_for_user(caller(request).user)
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
     if kind:
         qs = qs.filter(kind=kind)
-    rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
-    return {"items": [out.notification(n) for n in rows], "next_cursor": next_cursor}
+    return page_of(qs, out.notification, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -370,11 +362,9 @@ def notifications(
     tags=["notifications"],
 )
 def notification_read(request: HttpRequest, notification_id: int) -> Any:
-    member = caller(request).member
-    found = Notification.objects.filter(member=member, pk=notification_id).first()
-    if found is None:
-        raise Http404("No such notification.")
-    Notification.objects.filter(pk=found.pk, read_at__isnull=True).update(read_at=clock.now())
+    user = caller(request).user
+    found = get_notification_for_user(user, notification_id)
+    notifications_mark_read(user=user, notification=found)
     found.refresh_from_db()
     return out.notification(found)
 
@@ -387,9 +377,5 @@ def notification_read(request: HttpRequest, notification_id: int) -> Any:
     summary="Mark all your notifications read",
 )
 def notifications_read(request: HttpRequest) -> Any:
-    count = (
-        Notification.objects.filter(member=caller(request).member)
-        .unread()
-        .update(read_at=clock.now())
-    )
+    count = notifications_mark_read(user=caller(request).user)
     return {"detail": f"{count} marked read."}

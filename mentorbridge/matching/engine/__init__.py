@@ -24,7 +24,6 @@ from .scoring import (
     MentorIndex,
     candidates,
     contributions,
-    explain,
     explain_pair,
     score_rows,
 )
@@ -42,7 +41,6 @@ __all__ = [
     "blocking_pairs",
     "candidates",
     "contributions",
-    "explain",
     "explain_pair",
     "optimal_assign",
     "prefs_from_scores",

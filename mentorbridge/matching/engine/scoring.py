@@ -501,16 +501,6 @@ def score_one(
     return scores[0], factors
 
 
-def explain(
-    mentees: People, mentors: People, j: int, weights: dict[str, float], *, i: int = 0
-) -> list[tuple[str, float]]:
-    """Contributions for one pair, scored on its own (text similarity uses the pair's words)."""
-    mentor = _row(mentors, j)
-    index = MentorIndex(mentor)
-    _, factors = score_rows(index, MenteeRows(_row(mentees, i), index), np.asarray([0]), weights)
-    return contributions(factors, 0, 0, weights)
-
-
 def explain_pair(
     index: MentorIndex, mentees: MenteeRows, i: int, j: int, weights: dict[str, float]
 ) -> list[tuple[str, float]]:
@@ -518,10 +508,6 @@ def explain_pair(
     text model, the same tables): they sum to the score `candidates` stored for the pair."""
     _, factors = score_rows(index, mentees, np.asarray([i]), weights)
     return contributions(factors, 0, j, weights)
-
-
-def _row(people: People, k: int) -> People:
-    return People(**{name: values[k : k + 1] for name, values in vars(people).items()})
 
 
 def candidates(
@@ -644,13 +630,15 @@ def with_pairs(
     *,
     seats: np.ndarray,
     forbidden: set[tuple[int, int]] | None = None,
+    min_stage_gap: int | None = None,
     chunk: int = 200,
 ) -> sp.csr_matrix:
     """`scores` with the given (mentee row, mentor) pairs added where eligible, scored like the rest.
 
     Candidates keep only each side's top-k; a pair a member asked for by name (their ranking) must
     not be lost to that pruning. A pair stays out when `candidates` would exclude it anyway: no
-    seat, forbidden, or not eligible (stage, insisted preferences).
+    seat, forbidden, or not eligible (insisted preferences, and the stage gap when the same
+    `min_stage_gap` is given to both).
     """
     csr = sp.csr_matrix(scores)
     csr.sort_indices()
@@ -675,7 +663,7 @@ def with_pairs(
     ordered = sorted(by_row)
     for start in range(0, len(ordered), chunk):
         rows = np.asarray(ordered[start : start + chunk], dtype=np.int64)
-        block, _ = score_rows(index, rows_e, rows, weights)
+        block, _ = score_rows(index, rows_e, rows, weights, min_stage_gap=min_stage_gap)
         for r, i in enumerate(rows.tolist()):
             for j in by_row[i]:
                 if np.isfinite(block[r, j]) and block[r, j] > 0:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from mentorbridge.core import clock, events
+from mentorbridge.core.audit import audit_record
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.mentorships.services import (
@@ -111,7 +112,8 @@ UNPUBLISHED = (
 def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
     """Create the mentorships; skip (and report) anyone matched meanwhile, a mentor now full or a
     pair blocked since. The cycle's other unpublished runs are superseded in the same transaction:
-    their proposals predate this publication and would undo its edits."""
+    their proposals predate this publication and would undo its edits. The report goes in the
+    audit log under `by`."""
     with transaction.atomic():
         # The cycle row orders concurrent publishes of two runs of one cycle: the second waits,
         # then finds its run superseded.
@@ -159,7 +161,14 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
                 {"mentee": proposal.mentee_enrollment.member.display_name, "reason": str(error)}
             )
     report = {"created": len(created), "skipped": skipped}
-    MatchRun.objects.filter(pk=run.pk).update(publish_report=report)
+    with transaction.atomic():
+        MatchRun.objects.filter(pk=run.pk).update(publish_report=report)
+        # Here, not in a view: the page and the API publish alike, and both are in the audit log.
+        audit_record(
+            actor=by,
+            target=run,
+            message=f"Published: {len(created)} created, {len(skipped)} skipped",
+        )
     events.emit(
         events.MATCH_RUN_PUBLISHED,
         {

@@ -224,3 +224,24 @@ def test_pairs_asked_for_by_name_are_added_with_their_scores() -> None:
     # Pairs already stored are left as they were; nothing asked adds nothing.
     assert (result.toarray()[stored] == matrix.toarray()[stored]).all()
     assert with_pairs(matrix, index, rows, WEIGHTS, [], seats=seats).nnz == matrix.nnz
+
+
+def test_pairs_asked_for_by_name_keep_the_stage_gap_of_the_candidates() -> None:
+    from mentorbridge.matching.engine.scoring import with_pairs
+
+    index, rows, dense = pool(n=40, m=20, seed=5)
+    seats = np.full(index.size, 2)
+    matrix = candidates(index, rows, WEIGHTS, seats=seats, k=1, min_stage_gap=1)
+    gap = index.stage[None, :] - rows.stage[:, None]
+    scored = np.isfinite(dense) & (matrix.toarray() == 0)
+    below = list(zip(*np.nonzero(scored & (gap < 1)), strict=True))[:3]
+    above = list(zip(*np.nonzero(scored & (gap >= 1)), strict=True))[:3]
+    assert below and above
+    result = with_pairs(
+        matrix, index, rows, WEIGHTS, [*below, *above], seats=seats, min_stage_gap=1
+    ).toarray()
+    assert all(result[i, j] == 0 for i, j in below), "below the gap: left out, as candidates does"
+    assert all(result[i, j] > 0 for i, j in above)
+    # Without the gap (as the match run calls it today) the same pairs are all added.
+    plain = with_pairs(matrix, index, rows, WEIGHTS, [*below, *above], seats=seats).toarray()
+    assert all(plain[i, j] > 0 for i, j in below)
