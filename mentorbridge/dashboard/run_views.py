@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.matching import runs
@@ -111,13 +110,6 @@ def _short(name: str) -> str:
     return factor.short if factor else name
 
 
-def _pair_words(proposal: MatchProposal) -> str:
-    """A pair as the audit log names it, read before the change."""
-    mentee = proposal.mentee_enrollment.member.display_name
-    mentor = proposal.mentor_enrollment.member.display_name if proposal.mentor_enrollment else "—"
-    return f"{mentee} – {mentor}"
-
-
 def _edit(request: HttpRequest, pk: int, edit: Callable[[MatchRun], str]) -> HttpResponse:
     """One adjustment of a run's proposal: the run fetched for a coordinator, refusals shown, back
     to the run's page."""
@@ -142,12 +134,7 @@ def run_swap(request: HttpRequest, pk: int) -> HttpResponse:
         if len(picked) != 2:
             raise Refusal("Tick exactly two pairs to swap their mentors.")
         first, second = _proposal(request, run, picked[0]), _proposal(request, run, picked[1])
-        runs.proposal_swap(run=run, first=first, second=second)
-        audit_record(
-            actor=request.user,
-            target=run,
-            message=f"Swapped the mentors of {_pair_words(first)} and {_pair_words(second)}",
-        )
+        runs.proposal_swap(run=run, first=first, second=second, by=request.user)
         return "Pairs swapped."
 
     return _edit(request, pk, edit)
@@ -156,12 +143,7 @@ def run_swap(request: HttpRequest, pk: int) -> HttpResponse:
 def _lock(request: HttpRequest, pk: int, *, locked: bool) -> HttpResponse:
     def edit(run: MatchRun) -> str:
         proposal = _proposal(request, run, request.POST.get("proposal"))
-        runs.proposal_lock(run=run, proposal=proposal, locked=locked)
-        audit_record(
-            actor=request.user,
-            target=run,
-            message=f"{'Locked' if locked else 'Unlocked'} the pair {_pair_words(proposal)}",
-        )
+        runs.proposal_lock(run=run, proposal=proposal, locked=locked, by=request.user)
         return "Pair locked." if locked else "Pair unlocked."
 
     return _edit(request, pk, edit)
@@ -184,10 +166,7 @@ def run_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 def run_remove(request: HttpRequest, pk: int) -> HttpResponse:
     def edit(run: MatchRun) -> str:
         proposal = _proposal(request, run, request.POST.get("proposal"))
-        runs.proposal_remove(run=run, proposal=proposal)
-        audit_record(
-            actor=request.user, target=run, message=f"Removed the pair {_pair_words(proposal)}"
-        )
+        runs.proposal_remove(run=run, proposal=proposal, by=request.user)
         return "Pair removed from the proposal."
 
     return _edit(request, pk, edit)

@@ -318,7 +318,7 @@ def test_a_swap_refuses_two_members_who_blocked_each_other(
         blocker=second.mentor_enrollment.member, blocked=first.mentee_enrollment.member
     )
     with pytest.raises(Refusal, match="may not be paired"):
-        runs.proposal_swap(run=run, first=first, second=second)
+        runs.proposal_swap(run=run, first=first, second=second, by=coordinator.user)
     first.refresh_from_db()
     assert not first.edited
 
@@ -348,10 +348,10 @@ def test_a_swap_is_rescored_from_the_runs_snapshot(cycle: Cycle, coordinator: Me
         mentor.member.interests.clear()
         mentor.member.bio = "Entirely different words now"
         mentor.member.save()
-    runs.proposal_swap(run=run, first=first, second=second)
+    runs.proposal_swap(run=run, first=first, second=second, by=coordinator.user)
     first.refresh_from_db()
     second.refresh_from_db()
-    runs.proposal_swap(run=run, first=first, second=second)  # and back
+    runs.proposal_swap(run=run, first=first, second=second, by=coordinator.user)  # and back
     for proposal in (first, second):
         proposal.refresh_from_db()
         assert (proposal.score, proposal.reasons) == before[proposal.pk]
@@ -366,7 +366,7 @@ def test_publishing_a_run_supersedes_the_cycles_other_runs(
     removed = published.proposals.exclude(mentor_enrollment=None).first()
     assert removed is not None
     pair = (removed.mentee_enrollment.member, removed.mentor_enrollment.member)
-    runs.proposal_remove(run=published, proposal=removed)
+    runs.proposal_remove(run=published, proposal=removed, by=coordinator.user)
     runs.match_run_publish(run=published, by=coordinator.user)
     stale.refresh_from_db()
     assert stale.status == "superseded" and stale.superseded_by_id == published.pk
@@ -392,7 +392,7 @@ def test_every_figure_of_the_preview_follows_the_coordinators_edits(
     before = run.metrics
     removed = run.proposals.exclude(mentor_enrollment=None).first()
     assert removed is not None
-    runs.proposal_remove(run=run, proposal=removed)
+    runs.proposal_remove(run=run, proposal=removed, by=coordinator.user)
     run.refresh_from_db()
     after = run.metrics
     assert after["edited"] and after["matched"] == before["matched"] - 1

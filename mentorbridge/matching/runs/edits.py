@@ -1,11 +1,15 @@
 """A coordinator's edits to a ready run's proposals: swap, lock, remove. Every figure of the preview
-is computed again from the edited proposals."""
+is computed again from the edited proposals, and each edit goes in the audit log under `by`, in the
+same transaction as the change (an edit that fails leaves no entry)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from django.db import transaction
 
+from mentorbridge.core.audit import audit_record
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block
 
@@ -21,7 +25,14 @@ def _editable(run: MatchRun) -> None:
         raise Refusal("Only a run that is ready for review can be changed.")
 
 
-def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal) -> None:
+def _pair_words(proposal: MatchProposal) -> str:
+    """A pair as the audit log names it, read before the change."""
+    mentee = proposal.mentee_enrollment.member.display_name
+    mentor = proposal.mentor_enrollment.member.display_name if proposal.mentor_enrollment else "—"
+    return f"{mentee} – {mentor}"
+
+
+def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal, by: Any) -> None:
     """Exchange the mentors of two proposed pairs, rescored from the run's snapshot (the inputs
     the run saw, so a re-run stays comparable), refusing any pair the run could not propose and
     any pair blocked since."""
@@ -38,6 +49,7 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
         (proposal, mentor_pk, rescore.pair(proposal.mentee_enrollment_id, mentor_pk))
         for proposal, mentor_pk in ((first, b), (second, a))
     ]
+    message = f"Swapped the mentors of {_pair_words(first)} and {_pair_words(second)}"
     with transaction.atomic():
         for proposal, mentor_pk, contributions in new:
             MatchProposal.objects.filter(pk=proposal.pk).update(
@@ -47,6 +59,7 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal)
                 edited=True,
             )
         _refresh_metrics(run)
+        audit_record(actor=by, target=run, message=message)
 
 
 class _SnapshotScorer:
@@ -78,23 +91,30 @@ class _SnapshotScorer:
         return scoring.contributions(factors, 0, j, self.weights)
 
 
-def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool) -> None:
+def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool, by: Any) -> None:
     _editable(run)
-    MatchProposal.objects.filter(pk=proposal.pk, run=run).update(locked=locked)
+    message = f"{'Locked' if locked else 'Unlocked'} the pair {_pair_words(proposal)}"
+    with transaction.atomic():
+        MatchProposal.objects.filter(pk=proposal.pk, run=run).update(locked=locked)
+        audit_record(actor=by, target=run, message=message)
 
 
-def proposal_remove(*, run: MatchRun, proposal: MatchProposal) -> None:
+def proposal_remove(*, run: MatchRun, proposal: MatchProposal, by: Any) -> None:
     _editable(run)
     if proposal.locked:
         raise Refusal("Unlock the pair before removing it.")
-    MatchProposal.objects.filter(pk=proposal.pk, run=run).update(
-        mentor_enrollment=None,
-        score=None,
-        reasons=[],
-        unmatched_reason="Removed by a coordinator",
-        edited=True,
-    )
-    _refresh_metrics(run)
+    message = f"Removed the pair {_pair_words(proposal)}"
+    # One transaction: the pair, the preview's figures and the audit entry change together.
+    with transaction.atomic():
+        MatchProposal.objects.filter(pk=proposal.pk, run=run).update(
+            mentor_enrollment=None,
+            score=None,
+            reasons=[],
+            unmatched_reason="Removed by a coordinator",
+            edited=True,
+        )
+        _refresh_metrics(run)
+        audit_record(actor=by, target=run, message=message)
 
 
 def _refresh_metrics(run: MatchRun) -> None:
