@@ -6,10 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.mentorships import certificate as certificates
@@ -72,12 +70,6 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Tell every mentor with a completed mentorship in the cycle that their certificate is ready."""
     cycle = get_cycle_for_coordinator(request.user, pk)
     told, before = certificates.certificates_issue(cycle=cycle, by=request.user)
-    if told:
-        audit_record(
-            actor=request.user,
-            target=cycle,
-            message=f"Issued certificates: {told} mentor{pluralize(told)} told",
-        )
     if told + before == 0:
         messages.info(request, f"No mentor has a completed mentorship in {cycle} yet.")
     else:

@@ -17,6 +17,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
 
 from mentorbridge.core import clock
+from mentorbridge.core.audit import audit_record
 from mentorbridge.core.notifications import notify
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle
@@ -149,12 +150,14 @@ def certificates_issue(*, cycle: Cycle, by: Any) -> tuple[int, int]:
     """Tell every certified mentor of the cycle that their certificate is ready, once each.
 
     Returns (told now, told before). Safe to run again: a mentor already told is skipped, and two
-    coordinators clicking at once tell each mentor once (the unique constraint decides).
+    coordinators clicking at once tell each mentor once (the unique constraint decides; both walk
+    the mentors in the same order). The issue goes in the audit log under `by` when it told
+    anyone, in the same transaction: a failure tells no one and records nothing.
     """
     told = 0
     mentors = certified_mentors(cycle)
-    for mentor in mentors:
-        with transaction.atomic():
+    with transaction.atomic():
+        for mentor in mentors:
             _, created = CertificateIssue.objects.get_or_create(
                 mentor=mentor, cycle=cycle, defaults={"issued_by": by}
             )
@@ -168,6 +171,12 @@ def certificates_issue(*, cycle: Cycle, by: Any) -> tuple[int, int]:
                     template="certificate_ready",
                     context={"cycle": cycle},
                 )
+        if told:
+            audit_record(
+                actor=by,
+                target=cycle,
+                message=f"Issued certificates: {told} mentor{'' if told == 1 else 's'} told",
+            )
     return told, len(mentors) - told
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from mentorbridge.members.models import Member, PodVisibility
 from mentorbridge.mentorships.models import Meeting
 
@@ -106,3 +108,56 @@ def test_coordinators_issue_a_cycles_certificates_once_and_download_them_all(
     assert client.get(issue).status_code == 405
     assert client.post("/mentorships/cycles/987654/certificates/").status_code == 404
     assert len(mail.outbox) == 1
+
+
+def test_issuing_certificates_is_audited_by_the_service_once(
+    student: Member, resident: Member, coordinator: Member
+) -> None:
+    from mentorbridge.core.audit import audit_trail
+    from mentorbridge.mentorships.certificate import certificates_issue
+
+    cycle = make_cycle()
+    complete_mentorship(make_mentorship(student, resident, cycle))
+    assert certificates_issue(cycle=cycle, by=coordinator.user) == (1, 0)
+    entry = audit_trail(cycle).get()
+    assert (entry.user_id, entry.get_change_message()) == (
+        coordinator.user.pk,
+        "Issued certificates: 1 mentor told",
+    )
+    # Nobody told this time: nothing more is recorded.
+    assert certificates_issue(cycle=cycle, by=coordinator.user) == (0, 1)
+    assert audit_trail(cycle).count() == 1
+
+
+def test_a_certificate_issue_that_fails_tells_no_one_and_records_nothing(
+    student: Member,
+    resident: Member,
+    surgeon: Member,
+    coordinator: Member,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mentorbridge.core.audit import audit_trail
+    from mentorbridge.core.models import Notification
+    from mentorbridge.mentorships import certificate
+    from mentorbridge.mentorships.models import CertificateIssue
+
+    cycle = make_cycle()
+    complete_mentorship(make_mentorship(student, resident, cycle))
+    other = MemberFactory(full_name="Olga Other", stage=stage("ms3"))
+    complete_mentorship(make_mentorship(other, surgeon, cycle))
+    real = certificate.notify
+    calls: list[object] = []
+
+    def fails_second(**kwargs: Any) -> Any:
+        calls.append(kwargs["member"])
+        if len(calls) == 2:
+            raise RuntimeError("the notification could not be written")
+        return real(**kwargs)
+
+    monkeypatch.setattr(certificate, "notify", fails_second)
+    with pytest.raises(RuntimeError):
+        certificate.certificates_issue(cycle=cycle, by=coordinator.user)
+    assert len(calls) == 2
+    assert not CertificateIssue.objects.filter(cycle=cycle).exists()
+    assert not Notification.objects.filter(kind="certificate").exists()
+    assert not audit_trail(cycle).exists()
