@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from mentorbridge.core.audit import audit_record
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.mentorships import services
@@ -37,12 +36,10 @@ def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("dashboard:at_risk")
     with refusal_shown(request):
         services.risk_note(
-            risk=risk, note=form.cleaned_data["note"], resolve=form.cleaned_data["resolve"]
-        )
-        audit_record(
-            actor=request.user,
-            target=risk,
-            message="Resolved with a note" if risk.resolved_at else "Added a note",
+            risk=risk,
+            note=form.cleaned_data["note"],
+            resolve=form.cleaned_data["resolve"],
+            by=request.user,
         )
         messages.success(request, "Noted.")
     return redirect("dashboard:at_risk")

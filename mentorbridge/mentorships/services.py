@@ -584,9 +584,12 @@ def _tell_coordinators(*, title: str, url: str) -> None:
         )
 
 
-def risk_note(*, risk: AtRisk, note: str, resolve: bool) -> AtRisk:
+def risk_note(*, risk: AtRisk, note: str, resolve: bool, by: User) -> AtRisk:
     """Append a coordinator's note (and maybe resolve). The row is locked and read again, so two
-    coordinators writing at once both keep their note."""
+    coordinators writing at once both keep their note; the note goes in the audit log under `by`
+    in the same transaction."""
+    if not is_coordinator(by):
+        raise Refusal("Coordinators keep the at-risk list.")
     note = note.strip()
     if not note:
         raise Refusal("Write what you did or plan to do.")
@@ -597,6 +600,11 @@ def risk_note(*, risk: AtRisk, note: str, resolve: bool) -> AtRisk:
         if resolve and risk.resolved_at is None:
             risk.resolved_at = clock.now()
         risk.save(update_fields=["action_note", "resolved_at"])
+        audit_record(
+            actor=by,
+            target=risk,
+            message="Resolved with a note" if risk.resolved_at else "Added a note",
+        )
     return risk
 
 

@@ -61,11 +61,12 @@ def test_a_milestone_of_a_closed_pair_is_not_changed(mentorship: Mentorship) -> 
     assert not Milestone.objects.get(pk=milestone.pk).done
 
 
-def test_two_coordinators_notes_are_both_kept(mentorship: Mentorship) -> None:
+def test_two_coordinators_notes_are_both_kept(mentorship: Mentorship, coordinator: Member) -> None:
     risk = AtRisk.objects.create(mentorship=mentorship, reason=AtRisk.Reason.INACTIVE)
     first_tab, second_tab = AtRisk.objects.get(pk=risk.pk), AtRisk.objects.get(pk=risk.pk)
-    services.risk_note(risk=first_tab, note="Called the mentee", resolve=False)
-    services.risk_note(risk=second_tab, note="Wrote to the mentor", resolve=False)
+    by = coordinator.user
+    services.risk_note(risk=first_tab, note="Called the mentee", resolve=False, by=by)
+    services.risk_note(risk=second_tab, note="Wrote to the mentor", resolve=False, by=by)
     risk.refresh_from_db()
     assert "Called the mentee" in risk.action_note
     assert "Wrote to the mentor" in risk.action_note
@@ -78,13 +79,14 @@ def test_two_coordinators_notes_are_both_kept(mentorship: Mentorship) -> None:
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_notes_on_one_at_risk_entry_are_all_kept(
-    student: Member, resident: Member
+    student: Member, resident: Member, coordinator: Member
 ) -> None:
     mentorship = make_mentorship(student, resident)
     risk = AtRisk.objects.create(mentorship=mentorship, reason=AtRisk.Reason.INACTIVE)
     notes = [f"note number {n}" for n in range(20)]
+    by = coordinator.user
     results = run_at_once(
-        [lambda n=n: services.risk_note(risk=risk, note=n, resolve=False) for n in notes]
+        [lambda n=n: services.risk_note(risk=risk, note=n, resolve=False, by=by) for n in notes]
     )
     assert all(isinstance(r, AtRisk) for r in results), results
     risk.refresh_from_db()
