@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member, Topic
 
@@ -114,9 +115,11 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> None:
         )
 
 
-def cycle_set_status(*, cycle: Cycle, status: str, by: Any = None) -> Cycle:
+def cycle_set_status(*, cycle: Cycle, status: str, by: Any) -> Cycle:
     """Open a draft, close an open cycle, or reopen a closed one (a coordinator's mistake, or a
-    late wave of members); every change is in the audit log."""
+    late wave of members): coordinators only, and every change is in the audit log."""
+    if not is_coordinator(by):
+        raise Refusal("Coordinators open and close cycles.")
     if status not in Cycle.Status.values:
         raise Refusal("Unknown cycle status.")
     if status == Cycle.Status.DRAFT and cycle.status != Cycle.Status.DRAFT:

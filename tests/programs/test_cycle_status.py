@@ -90,3 +90,23 @@ def test_nonsense_status_changes_nothing(coordinator: Member) -> None:
     cycle.refresh_from_db()
     assert cycle.status == "open"
     assert not audit_trail(cycle).exists()
+
+
+def test_the_service_refuses_a_non_coordinator_and_changes_nothing(
+    coordinator: Member, student: Member, resident: Member
+) -> None:
+    from mentorbridge.core.refusals import Refusal
+    from mentorbridge.programs import services
+
+    from ..factories import make_cycle
+
+    cycle = make_cycle()
+    for by in (student.user, resident.user, None):
+        with pytest.raises(Refusal, match="Coordinators"):
+            services.cycle_set_status(cycle=cycle, status=Cycle.Status.CLOSED, by=by)
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.OPEN
+    assert not audit_trail(cycle).exists()
+    services.cycle_set_status(cycle=cycle, status=Cycle.Status.CLOSED, by=coordinator.user)
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.CLOSED
+    assert audit_trail(cycle).get().user == coordinator.user
