@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,15 +16,7 @@ from mentorbridge.core.permissions import coordinator_required
 from . import webhooks as services
 from .forms import DeliveryFilterForm, WebhookForm
 from .models import Webhook, WebhookDelivery
-
-
-def get_webhook_for_coordinator(pk: int) -> Webhook:
-    # Webhooks belong to the Task Force as a whole: any coordinator manages any of them (the
-    # views are coordinator_required; everyone else gets 404 before this).
-    hook = Webhook.objects.filter(pk=pk).first()
-    if hook is None:
-        raise Http404("No such webhook.")
-    return hook
+from .selectors import get_webhook_for_coordinator
 
 
 @never_cache
@@ -61,7 +53,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @coordinator_required
 def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, get_webhook_for_coordinator(pk))
+    return _detail(request, get_webhook_for_coordinator(request.user, pk))
 
 
 def _detail(
@@ -84,7 +76,7 @@ def _detail(
 @require_POST
 @coordinator_required
 def webhook_rotate(request: HttpRequest, pk: int) -> HttpResponse:
-    hook = services.webhook_secret_rotate(webhook=get_webhook_for_coordinator(pk))
+    hook = services.webhook_secret_rotate(webhook=get_webhook_for_coordinator(request.user, pk))
     # Shown on this answer only (no redirect: the secret must not sit in a message or a URL).
     return _detail(request, hook, new_secret=hook.secret)
 
@@ -93,7 +85,9 @@ def webhook_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 def webhook_active(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
-    hook = services.webhook_set_active(webhook=get_webhook_for_coordinator(pk), active=active)
+    hook = services.webhook_set_active(
+        webhook=get_webhook_for_coordinator(request.user, pk), active=active
+    )
     messages.success(
         request,
         "Deliveries resumed." if active else "Stopped: no deliveries until you resume it.",
@@ -104,7 +98,7 @@ def webhook_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @coordinator_required
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    hook = get_webhook_for_coordinator(pk)
+    hook = get_webhook_for_coordinator(request.user, pk)
     services.webhook_delete(webhook=hook)
     messages.success(request, f"Deleted the webhook for {hook.url} and its delivery history.")
     return redirect("api_webhooks")

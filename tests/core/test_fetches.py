@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
+from mentorbridge.api.models import Webhook
+from mentorbridge.api.selectors import get_webhook_for_coordinator
 from mentorbridge.core.models import Notification
 from mentorbridge.core.selectors import get_notification_for_user
 from mentorbridge.dashboard.models import RosterUpload
@@ -115,3 +117,16 @@ def test_a_resource_and_a_roster_upload_are_for_coordinators(
             get_upload_for_coordinator(member.user, upload.pk)
     with pytest.raises(Http404):
         get_resource_for_coordinator(coordinator.user, resource.pk + 1)
+
+
+def test_a_webhook_is_for_coordinators(
+    coordinator: Member, student: Member, outsider: Member
+) -> None:
+    # Webhooks belong to the Task Force as a whole: any coordinator, whoever registered it.
+    hook = Webhook.objects.create(url="https://example.org/hook", events=["mentorship.closed"])
+    assert get_webhook_for_coordinator(coordinator.user, hook.pk) == hook
+    for member in (outsider, student):
+        with pytest.raises(Http404):
+            get_webhook_for_coordinator(member.user, hook.pk)
+    with pytest.raises(Http404):
+        get_webhook_for_coordinator(coordinator.user, hook.pk + 1)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router
 
 from mentorbridge.dashboard import exports
@@ -41,6 +41,7 @@ from ..schemas import (
     WebhookIn,
     WebhookOut,
 )
+from ..selectors import get_webhook_for_coordinator
 from .members import ERRORS, WRITE_ERRORS
 
 router = Router(tags=["coordinators"])
@@ -211,12 +212,8 @@ def match_run_publish(request: HttpRequest, run_id: int) -> Any:
     }
 
 
-def _webhook(pk: int) -> Webhook:
-    # Webhooks belong to the Task Force as a whole: any coordinator manages any of them.
-    hook = Webhook.objects.filter(pk=pk).first()
-    if hook is None:
-        raise Http404("No such webhook.")
-    return hook
+def _webhook(request: HttpRequest, pk: int) -> Webhook:
+    return get_webhook_for_coordinator(caller(request).user, pk)
 
 
 @router.get("/webhooks", response={200: Page[WebhookOut], **ERRORS}, auth=COORDINATE)
@@ -249,7 +246,7 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
     summary="Stop a webhook (its delivery history is kept)",
 )
 def webhook_delete(request: HttpRequest, webhook_id: int) -> Any:
-    hook = webhook_services.webhook_set_active(webhook=_webhook(webhook_id), active=False)
+    hook = webhook_services.webhook_set_active(webhook=_webhook(request, webhook_id), active=False)
     return out.webhook(hook)
 
 
@@ -266,7 +263,7 @@ def webhook_deliveries(
     cursor: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=100),
 ) -> Any:
-    qs = WebhookDelivery.objects.filter(webhook=_webhook(webhook_id))
+    qs = WebhookDelivery.objects.filter(webhook=_webhook(request, webhook_id))
     if status:
         qs = qs.filter(status=status)
     return page_of(qs, out.delivery, cursor=cursor, limit=limit)
