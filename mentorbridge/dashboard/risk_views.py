@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorbridge.accounts.models import User
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import refusal_shown
 from mentorbridge.mentorships import services
@@ -39,7 +42,7 @@ def at_risk_note(request: HttpRequest, pk: int) -> HttpResponse:
             risk=risk,
             note=form.cleaned_data["note"],
             resolve=form.cleaned_data["resolve"],
-            by=request.user,
+            by=cast(User, request.user),
         )
         messages.success(request, "Noted.")
     return redirect("dashboard:at_risk")
