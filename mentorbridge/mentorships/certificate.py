@@ -19,6 +19,8 @@ from reportlab.pdfgen import canvas
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
 from mentorbridge.core.notifications import notify
+from mentorbridge.core.permissions import is_coordinator
+from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Cycle
 
@@ -152,8 +154,11 @@ def certificates_issue(*, cycle: Cycle, by: Any) -> tuple[int, int]:
     Returns (told now, told before). Safe to run again: a mentor already told is skipped, and two
     coordinators clicking at once tell each mentor once (the unique constraint decides; both walk
     the mentors in the same order). The issue goes in the audit log under `by` when it told
-    anyone, in the same transaction: a failure tells no one and records nothing.
+    anyone, in the same transaction: a failure tells no one and records nothing. `by` must be a
+    coordinator (anyone else is refused before anything is written).
     """
+    if not is_coordinator(by):
+        raise Refusal("Coordinators issue certificates.")
     told = 0
     mentors = certified_mentors(cycle)
     with transaction.atomic():

@@ -161,3 +161,24 @@ def test_a_certificate_issue_that_fails_tells_no_one_and_records_nothing(
     assert not CertificateIssue.objects.filter(cycle=cycle).exists()
     assert not Notification.objects.filter(kind="certificate").exists()
     assert not audit_trail(cycle).exists()
+
+
+def test_only_a_coordinator_issues_certificates(
+    student: Member, resident: Member, outsider: Member, coordinator: Member
+) -> None:
+    # The service refuses anyone else itself, whatever the page's decorator does.
+    from mentorbridge.core.audit import audit_trail
+    from mentorbridge.core.models import Notification
+    from mentorbridge.core.refusals import Refusal
+    from mentorbridge.mentorships.certificate import certificates_issue
+    from mentorbridge.mentorships.models import CertificateIssue
+
+    cycle = make_cycle()
+    complete_mentorship(make_mentorship(student, resident, cycle))
+    for by in (resident.user, outsider.user, None):
+        with pytest.raises(Refusal, match="Coordinators"):
+            certificates_issue(cycle=cycle, by=by)
+    assert not CertificateIssue.objects.exists()
+    assert not Notification.objects.filter(kind="certificate").exists()
+    assert not audit_trail(cycle).exists()
+    assert certificates_issue(cycle=cycle, by=coordinator.user) == (1, 0)

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.db import connection
 
 from mentorbridge.matching import runs
+from mentorbridge.members.models import Member
 from mentorbridge.mentorships import services as workspace
 from mentorbridge.mentorships.models import Mentorship
 
@@ -37,7 +38,9 @@ def _counts(url: str) -> dict[str, int]:
         }
 
 
-def test_a_dump_restores_into_a_scratch_database_with_the_same_data(tmp_path: Path) -> None:
+def test_a_dump_restores_into_a_scratch_database_with_the_same_data(
+    tmp_path: Path, coordinator: Member
+) -> None:
     cycle = make_cycle()
     for _ in range(3):
         m = make_mentorship(MemberFactory(), MemberFactory(), cycle)
@@ -45,7 +48,7 @@ def test_a_dump_restores_into_a_scratch_database_with_the_same_data(tmp_path: Pa
     for _ in range(4):
         enroll(MemberFactory(), cycle, "mentee")
         enroll(MemberFactory(), cycle, "mentor")
-    run = runs.match_run_create(cycle=cycle, by=None, objective="total")
+    run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="total")
     runs.match_run_execute(run_id=run.pk)
 
     source = database_url()

@@ -16,6 +16,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from mentorbridge.matching.models import MatchProposal, MatchRun
+from mentorbridge.members.models import Member
 
 from ..factories import enroll, make_cycle
 from .conftest import PYTHON, ROOT, app_env, manage, skip_unless_postgres, wait_for
@@ -70,7 +71,7 @@ def test_a_killed_worker_s_email_batch_is_sent_exactly_once(tmp_path: Path) -> N
     }
 
 
-def test_a_killed_worker_s_match_run_finishes_on_another_worker() -> None:
+def test_a_killed_worker_s_match_run_finishes_on_another_worker(coordinator: Member) -> None:
     from mentorbridge.matching import runs
 
     from ..factories import MemberFactory
@@ -82,7 +83,7 @@ def test_a_killed_worker_s_match_run_finishes_on_another_worker() -> None:
     env = app_env()
     # Queued in the database for the worker (this process runs tasks inline otherwise).
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        run = runs.match_run_create(cycle=cycle, by=None, objective="total")
+        run = runs.match_run_create(cycle=cycle, by=coordinator.user, objective="total")
     assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED
     # This worker stops inside the computation (tests/reliability/paused_worker.py), so it is
     # killed mid-run on any machine: the run is RUNNING, its snapshot taken, nothing written.

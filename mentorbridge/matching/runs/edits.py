@@ -1,6 +1,7 @@
 """A coordinator's edits to a ready run's proposals: swap, lock, remove. Every figure of the preview
 is computed again from the edited proposals, and each edit goes in the audit log under `by`, in the
-same transaction as the change (an edit that fails leaves no entry)."""
+same transaction as the change (an edit that fails leaves no entry). Only a coordinator edits:
+each edit refuses anyone else itself, before reading or writing anything."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 from django.db import transaction
 
 from mentorbridge.core.audit import audit_record
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.members.models import Block
 
@@ -20,7 +22,10 @@ from .inputs import snapshot_people
 from .metrics import edited_metrics
 
 
-def _editable(run: MatchRun) -> None:
+def _editable(run: MatchRun, by: Any) -> None:
+    """The checks every edit makes first: a coordinator, and a run still under review."""
+    if not is_coordinator(by):
+        raise Refusal("Coordinators change a run's proposals.")
     if run.status != MatchRun.Status.READY:
         raise Refusal("Only a run that is ready for review can be changed.")
 
@@ -36,7 +41,7 @@ def proposal_swap(*, run: MatchRun, first: MatchProposal, second: MatchProposal,
     """Exchange the mentors of two proposed pairs, rescored from the run's snapshot (the inputs
     the run saw, so a re-run stays comparable), refusing any pair the run could not propose and
     any pair blocked since."""
-    _editable(run)
+    _editable(run, by)
     if first.run_id != run.pk or second.run_id != run.pk or first.pk == second.pk:
         raise Refusal("Pick two different pairs of this run.")
     if first.locked or second.locked:
@@ -92,7 +97,7 @@ class _SnapshotScorer:
 
 
 def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool, by: Any) -> None:
-    _editable(run)
+    _editable(run, by)
     message = f"{'Locked' if locked else 'Unlocked'} the pair {_pair_words(proposal)}"
     with transaction.atomic():
         MatchProposal.objects.filter(pk=proposal.pk, run=run).update(locked=locked)
@@ -100,7 +105,7 @@ def proposal_lock(*, run: MatchRun, proposal: MatchProposal, locked: bool, by: A
 
 
 def proposal_remove(*, run: MatchRun, proposal: MatchProposal, by: Any) -> None:
-    _editable(run)
+    _editable(run, by)
     if proposal.locked:
         raise Refusal("Unlock the pair before removing it.")
     message = f"Removed the pair {_pair_words(proposal)}"

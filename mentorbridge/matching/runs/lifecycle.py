@@ -10,6 +10,7 @@ from django.db import transaction
 
 from mentorbridge.core import clock, events
 from mentorbridge.core.audit import audit_record
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.mentorships.models import Mentorship
 from mentorbridge.mentorships.services import (
@@ -47,6 +48,9 @@ def match_run_create(
     forbidden_pairs: list[tuple[int, int]] | None = None,
     seed: int = 0,
 ) -> MatchRun:
+    """Queue a run of an open cycle: coordinators only (`by` is the coordinator's User)."""
+    if not is_coordinator(by):
+        raise Refusal("Coordinators start match runs.")
     if cycle.status != Cycle.Status.OPEN:
         raise Refusal(f"{cycle} is not open; match runs need an open cycle.")
     if objective not in MatchRun.Objective.values:
@@ -75,7 +79,10 @@ def match_run_create(
 
 
 def match_run_rerun(*, run: MatchRun, by: Any) -> MatchRun:
-    """A new run from the same snapshot and parameters: it must give the same proposals."""
+    """A new run from the same snapshot and parameters: it must give the same proposals.
+    Coordinators only."""
+    if not is_coordinator(by):
+        raise Refusal("Coordinators start match runs.")
     if run.status == MatchRun.Status.SUPERSEDED:
         raise Refusal(
             "This run was superseded when another run of the cycle was published; "
@@ -113,7 +120,9 @@ def match_run_publish(*, run: MatchRun, by: Any) -> dict[str, Any]:
     """Create the mentorships; skip (and report) anyone matched meanwhile, a mentor now full or a
     pair blocked since. The cycle's other unpublished runs are superseded in the same transaction:
     their proposals predate this publication and would undo its edits. The report goes in the
-    audit log under `by`."""
+    audit log under `by`, who must be a coordinator (refused before anything is written)."""
+    if not is_coordinator(by):
+        raise Refusal("Coordinators publish match runs.")
     with transaction.atomic():
         # The cycle row orders concurrent publishes of two runs of one cycle: the second waits,
         # then finds its run superseded.
