@@ -16,7 +16,7 @@ from mentorbridge.core.permissions import coordinator_required
 from . import webhooks as services
 from .forms import DeliveryFilterForm, WebhookForm
 from .models import Webhook, WebhookDelivery
-from .selectors import get_webhook_for_coordinator
+from .selectors import get_webhook_for_coordinator, webhooks_for_coordinator
 
 
 @never_cache
@@ -44,7 +44,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/webhooks.html",
-        {"form": form, "created": created, "hooks": Webhook.objects.all()[:200]},
+        {"form": form, "created": created, "hooks": webhooks_for_coordinator(request.user)[:200]},
         status=status,
     )
 

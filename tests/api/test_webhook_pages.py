@@ -174,3 +174,19 @@ def test_deleting_removes_the_webhook_and_its_history(hook: Webhook, coordinator
     assert answer.status_code == 302 and answer["Location"] == reverse("api_webhooks")
     assert not Webhook.objects.exists() and not WebhookDelivery.objects.exists()
     assert client_for(coordinator).get(reverse("api_webhook", args=[hook.pk])).status_code == 404
+
+
+def test_the_page_and_the_api_list_webhooks_through_the_one_selector(
+    hook: Webhook, coordinator: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentorbridge.api import webhook_views
+    from mentorbridge.api.endpoints import coordinator as endpoints
+
+    page, api = client_for(coordinator), api_for(coordinator)
+    assert hook.url in page.get(reverse("api_webhooks")).content.decode()
+    assert [h["id"] for h in api.get("/coordinator/webhooks").json()["items"]] == [hook.pk]
+    # Whatever the selector gives is what both show: here, as to a non-coordinator, nothing.
+    for module in (webhook_views, endpoints):
+        monkeypatch.setattr(module, "webhooks_for_coordinator", lambda user: Webhook.objects.none())
+    assert hook.url not in page.get(reverse("api_webhooks")).content.decode()
+    assert api.get("/coordinator/webhooks").json()["items"] == []

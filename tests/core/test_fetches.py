@@ -7,7 +7,7 @@ import pytest
 from django.http import Http404
 
 from mentorbridge.api.models import Webhook
-from mentorbridge.api.selectors import get_webhook_for_coordinator
+from mentorbridge.api.selectors import get_webhook_for_coordinator, webhooks_for_coordinator
 from mentorbridge.core.models import Notification
 from mentorbridge.core.selectors import get_notification_for_user
 from mentorbridge.dashboard.models import RosterUpload
@@ -130,3 +130,15 @@ def test_a_webhook_is_for_coordinators(
             get_webhook_for_coordinator(member.user, hook.pk)
     with pytest.raises(Http404):
         get_webhook_for_coordinator(coordinator.user, hook.pk + 1)
+
+
+def test_the_webhook_list_is_for_coordinators(
+    coordinator: Member, student: Member, outsider: Member
+) -> None:
+    hooks = [
+        Webhook.objects.create(url=f"https://example.org/hook{k}", events=["mentorship.closed"])
+        for k in range(2)
+    ]
+    assert list(webhooks_for_coordinator(coordinator.user)) == hooks[::-1]  # newest first
+    for user in (outsider.user, student.user, None):
+        assert not webhooks_for_coordinator(user).exists()

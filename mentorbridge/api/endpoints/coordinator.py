@@ -41,7 +41,7 @@ from ..schemas import (
     WebhookIn,
     WebhookOut,
 )
-from ..selectors import get_webhook_for_coordinator
+from ..selectors import get_webhook_for_coordinator, webhooks_for_coordinator
 from .members import ERRORS, WRITE_ERRORS
 
 router = Router(tags=["coordinators"])
@@ -220,7 +220,9 @@ def _webhook(request: HttpRequest, pk: int) -> Webhook:
 def webhooks_list(
     request: HttpRequest, cursor: str | None = None, limit: int = Query(DEFAULT_LIMIT, ge=1, le=100)
 ) -> Any:
-    return page_of(Webhook.objects.all(), out.webhook, cursor=cursor, limit=limit)
+    return page_of(
+        webhooks_for_coordinator(caller(request).user), out.webhook, cursor=cursor, limit=limit
+    )
 
 
 @router.post(
