@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, widgets
 from mentorbridge.members.models import Member, Topic
 
 from .models import Agreement, CheckIn, Goal, Meeting
@@ -100,7 +100,7 @@ class PastMeetingForm(forms.Form):
         label="Topics you talked about",
         queryset=Topic.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     notes = forms.CharField(
         label="Notes on the meeting (optional)",
@@ -145,7 +145,7 @@ class MeetingLogForm(forms.Form):
         label="Topics covered",
         queryset=Topic.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     notes = forms.CharField(
         label="Notes (optional)",
@@ -159,6 +159,14 @@ class MeetingLogForm(forms.Form):
         if data.get("held") and not data.get("minutes"):
             self.add_error("minutes", "Say how long the meeting lasted.")
         return data
+
+
+def share_topic_choices(*page_forms: forms.Form) -> None:
+    """Read the active topics once for all of a page's forms: each rendering of a topics field
+    would query them again (the workspace shows the log form once per meeting to log)."""
+    choices = list(page_forms[0].fields["topics"].choices)  # type: ignore[attr-defined]
+    for form in page_forms:
+        form.fields["topics"].choices = choices  # type: ignore[attr-defined]
 
 
 class MessageForm(forms.Form):
