@@ -164,7 +164,12 @@ class MeetingLogForm(forms.Form):
 def share_topic_choices(*page_forms: forms.Form) -> None:
     """Read the active topics once for all of a page's forms: each rendering of a topics field
     would query them again (the workspace shows the log form once per meeting to log)."""
-    choices = list(page_forms[0].fields["topics"].choices)  # type: ignore[attr-defined]
+    field = page_forms[0].fields["topics"]
+    assert isinstance(field, forms.ModelMultipleChoiceField) and field.queryset is not None
+    # As the field's own iteration makes them, in one plain query (iterating the field counts the
+    # rows first, then reads them through a server-side cursor: four round trips).
+    options = field.iterator(field)
+    choices = [options.choice(topic) for topic in field.queryset]
     for form in page_forms:
         form.fields["topics"].choices = choices  # type: ignore[attr-defined]
 
