@@ -139,9 +139,9 @@ def test_find_a_mentor_makes_a_bounded_number_of_queries(
     url = f"/matching/enrollments/{mentee.pk}/find/"
     client = client_for(mentee.member)
     client.get(url)  # the pool is built on the first visit
-    # Session, user, member, enrollment, the mentee's table (5), seats, blocks, the mentors shown,
+    # Session, user, member, enrollment, the mentee's table (2), seats, blocks, the mentors shown,
     # requests sent, a mentor already, the ranking, unread notifications (29 before).
-    with django_assert_max_num_queries(17):  # type: ignore[operator]
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(17):  # type: ignore[operator]
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
