@@ -163,27 +163,38 @@ def _shared(cycle: Cycle, version: int) -> Pool:
     entry = _read(key)
     if entry is not None:
         return entry
-    lock = f"{key}:building"
-    if not cache.add(lock, 1, timeout=int(BUILD_WAIT_SECONDS) + 10):
-        deadline = time.monotonic() + BUILD_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.1)
-            entry = _read(key)
-            if entry is not None:
-                return entry
-            if cache.add(lock, 1, timeout=int(BUILD_WAIT_SECONDS) + 10):
-                break  # the builder gave up (or died): build it here
-        # Waited long enough: build it here rather than fail the page.
+    lock, seconds = f"{key}:building", int(BUILD_WAIT_SECONDS) + 10
+    held = _quietly(cache.add, lock, 1, seconds, failed=True)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while not held and time.monotonic() < deadline:
+        time.sleep(0.1)
+        entry = _read(key)
+        if entry is not None:
+            return entry
+        held = _quietly(cache.add, lock, 1, seconds, failed=True)  # the builder may have died
+    # Built here: this process holds the lock, or waited long enough rather than fail the page.
     try:
         entry = build(cycle, version)
-        cache.set(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), SHARED_SECONDS)
+        blob = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        _quietly(cache.set, key, blob, SHARED_SECONDS)
     finally:
-        cache.delete(lock)
+        if held:
+            _quietly(cache.delete, lock)
     return entry
 
 
+def _quietly(call: Any, *args: Any, failed: Any = None) -> Any:
+    """A cache call; when the cache is down, `failed`: each process then builds its own pool, as
+    before pools were shared, and the page still answers."""
+    try:
+        return call(*args)
+    except Exception:
+        logger.warning("the shared cache failed: the mentor pool is built here", exc_info=True)
+        return failed
+
+
 def _read(key: str) -> Pool | None:
-    blob = cache.get(key)
+    blob = _quietly(cache.get, key)
     if blob is None:
         return None
     try:

@@ -145,3 +145,18 @@ def test_find_a_mentor_makes_a_bounded_number_of_queries(
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_find_a_mentor_answers_when_the_shared_cache_is_down(
+    mentee: Enrollment, cycle: Cycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mentor(cycle, "Ann Able")
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the cache is down")
+
+    for name in ("get", "add", "set", "delete"):
+        monkeypatch.setattr(pool.cache, name, down)
+    response = client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/")
+    assert response.status_code == 200
+    assert "Ann Able" in response.content.decode()
