@@ -1,9 +1,9 @@
 """Load enrollments from the database into the plain tables the matching engine scores.
 
 A fixed number of queries whatever the pool size: one for the enrollments with their members, one
-per many-to-many relation, one for private identity answers. The mentor table of a cycle is cached
-per process (`pool.mentor_pool`); remaining capacity is always read fresh (`full_mentors`) because
-it changes with every accepted request.
+for all the many-to-many relations, one for private identity answers. The mentor table of a cycle
+is built once per pool version and shared (`pool.pool_for`); remaining capacity is always read
+fresh (`full_mentors`) because it changes with every accepted request.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import zoneinfo
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 from mentorbridge.core import clock
 from mentorbridge.members.models import Member, PrivateIdentity
@@ -38,14 +38,20 @@ def utc_offset_hours(tz_name: str, when: dt.datetime) -> float:
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
-def _m2m(through: Any, owner_field: str, value_field: str, owners: Any) -> dict[int, set[int]]:
-    """owner id -> set of related ids; `owners` is a subquery, so no giant IN list is sent."""
-    result: dict[int, set[int]] = defaultdict(set)
-    for owner, value in through.objects.filter(**{f"{owner_field}__in": owners}).values_list(
-        owner_field, value_field
-    ):
-        result[owner].add(value)
-    return result
+def _m2m(*relations: tuple[Any, str, str, Any]) -> list[dict[int, set[int]]]:
+    """For each (through model, owner field, value field, owners) relation: owner id -> set of
+    related ids. One query for all of them (a UNION ALL); `owners` are subqueries, so no giant IN
+    list is sent."""
+    parts = [
+        through.objects.filter(**{f"{owner_field}__in": owners}).values_list(
+            Value(n), owner_field, value_field
+        )
+        for n, (through, owner_field, value_field, owners) in enumerate(relations)
+    ]
+    results: list[dict[int, set[int]]] = [defaultdict(set) for _ in relations]
+    for n, owner, value in parts[0].union(*parts[1:], all=True):
+        results[n][owner].add(value)
+    return results
 
 
 _FIELDS = (
@@ -70,11 +76,11 @@ def load_people(*, queryset: Any, with_private: bool = False) -> People:
     rows = list(qs.values_list(*_FIELDS))
     enrollment_ids = qs.values("pk")
     member_ids = qs.values("member_id")
-    languages = _m2m(Member.languages.through, "member_id", "language_id", member_ids)
-    interests = _m2m(Member.interests.through, "member_id", "interest_id", member_ids)
-    topics = _m2m(Enrollment.topics.through, "enrollment_id", "topic_id", enrollment_ids)
-    targets = _m2m(
-        Enrollment.target_programs.through, "enrollment_id", "institution_id", enrollment_ids
+    languages, interests, topics, targets = _m2m(
+        (Member.languages.through, "member_id", "language_id", member_ids),
+        (Member.interests.through, "member_id", "interest_id", member_ids),
+        (Enrollment.topics.through, "enrollment_id", "topic_id", enrollment_ids),
+        (Enrollment.target_programs.through, "enrollment_id", "institution_id", enrollment_ids),
     )
     identities: dict[int, tuple[str, bool | None, bool | None, bool | None]] = {}
     if with_private:

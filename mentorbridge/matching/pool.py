@@ -1,16 +1,19 @@
 """The mentor pool behind Find a mentor, and the one place that decides when it is stale.
 
-A cycle's active mentors, as the engine's table and index, are cached per process: building them
-for 10,000 mentors takes about a second, a page then scores against them in about 40 ms
-(bench/workflow.py, docs/matching.md). The cache is keyed by `Cycle.pool_version`, and only this
-module moves that version, from the models' own signals, so every path that changes what the
-table reads invalidates it: services, forms, the admin, imports, deletes.
+A cycle's active mentors, as the engine's table and index, plus the names and filter choices the
+page shows with them, are built once per pool version and shared by every app process through
+Django's cache (Redis in production): building them for 2,000 mentors takes about a second of CPU
+(TF-IDF and SVD of the texts, loading the mentors), reading them back about 20 ms. Each process
+also keeps the entry it uses in memory, so a page then scores against it in a few milliseconds.
+Entries are keyed by `Cycle.pool_version`, and only this module moves that version, from the
+models' own signals, so every path that changes what the table reads invalidates it: services,
+forms, the admin, imports, deletes.
 
 What the table reads, and so what bumps the version:
 - an enrollment of a mentor (created, changed in a field below, deleted, its topics);
 - a member who mentors (a field below changed, their languages or interests);
 - an institution, a training stage (names, regions, rungs; rare: every cycle's pool) and the
-  deletion of an interest, topic or language.
+  saving or deletion of an interest, topic or language (their names are part of the entry).
 
 A queryset `.update()` or `bulk_create` sends no signal: code that changes these rows in bulk
 calls `pools_changed` itself (the demo's seeding does).
@@ -18,10 +21,19 @@ calls `pools_changed` itself (the demo's seeding does).
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
+import sys
 import threading
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -53,30 +65,207 @@ MEMBER_FIELDS = (
 )
 ENROLLMENT_FIELDS = ("member_id", "cycle_id", "role", "status", "goals")
 
+logger = logging.getLogger(__name__)
+
+# Shared entries outlive no process for long: a restored database can move a cycle's version back
+# to numbers the cache already holds for other rows, and the key's database identity below only
+# tells databases apart that were created anew (a clone, a restore into a scratch database).
+SHARED_SECONDS = 30 * 60
+# While one process builds a pool, the others wait for its entry this long before building it too.
+BUILD_WAIT_SECONDS = 20.0
+
+
+def _code_fingerprint() -> str:
+    """The code that builds and pickles an entry, and scikit-learn's version (its fitted text
+    model is pickled): a deploy that changes either never reads the entries of the old code."""
+    import sklearn
+
+    from .engine import scoring, tables
+
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    for module in (sys.modules[__name__], features, scoring, tables):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One cycle's mentor pool at one version: the table, its index, and what the page shows."""
+
+    version: int
+    # This entry's name in the shared cache; fragments rendered from it are cached under it too.
+    key: str
+    people: features.People
+    index: MentorIndex
+    # "interest", "topic", "language" -> {pk: name}, in each taxonomy's order.
+    names: dict[str, dict[int, str]]
+    # Find a mentor's filters: (name, label, [(value, text), ...]) in the page's order.
+    choices: list[tuple[str, str, list[tuple[Any, str]]]]
+    # HTML rendered from this entry alone, by this process (recommendations.filter_fields): it
+    # goes when the entry does.
+    fragments: dict[str, str] = field(default_factory=dict, compare=False)
+
+
 _cache_lock = threading.Lock()
-_mentor_cache: dict[int, tuple[int, features.People, MentorIndex]] = {}
+_mentor_cache: dict[int, Pool] = {}
+_database_identity = ""
+_code = ""
 
 
 def mentor_pool(cycle: Cycle) -> tuple[features.People, MentorIndex]:
-    """All active mentors of a cycle and their scoring index, cached per process until the pool
-    changes."""
-    version = Cycle.objects.filter(pk=cycle.pk).values_list("pool_version", flat=True).first() or 0
+    """All active mentors of a cycle and their scoring index, cached until the pool changes."""
+    entry = pool_for(cycle)
+    return entry.people, entry.index
+
+
+def pool_for(cycle: Cycle, *, version: int | None = None) -> Pool:
+    """The cycle's pool at its current version: this process's copy, else the shared one, else
+    built (by one process at a time; the others wait for its entry). `version` is the cycle's
+    `pool_version` when the caller has just read the row in this request (saves a query)."""
+    if version is None:
+        version = (
+            Cycle.objects.filter(pk=cycle.pk).values_list("pool_version", flat=True).first() or 0
+        )
     with _cache_lock:
         cached = _mentor_cache.get(cycle.pk)
-    if cached and cached[0] == version:
-        return cached[1], cached[2]
+    if cached is not None and cached.version == version:
+        return cached
+    entry = _shared(cycle, version)
+    with _cache_lock:
+        _mentor_cache[cycle.pk] = entry
+    return entry
+
+
+def _shared_key(cycle_id: int, version: int) -> str:
+    global _code
+    if not _code:
+        _code = _code_fingerprint()
+    return f"mentor-pool:{_code}:{_database()}:{cycle_id}:{version}"
+
+
+def _database() -> str:
+    """This database's name and, on PostgreSQL, its oid: a clone or a restored copy under the same
+    name is another database, whose versions mean other rows."""
+    global _database_identity
+    if not _database_identity:
+        name = str(connection.settings_dict["NAME"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+                row = cursor.fetchone()
+            name = f"{name}.{row[0] if row else ''}"
+        _database_identity = name
+    return _database_identity
+
+
+def _shared(cycle: Cycle, version: int) -> Pool:
+    key = _shared_key(cycle.pk, version)
+    entry = _read(key)
+    if entry is not None:
+        return entry
+    lock, seconds = f"{key}:building", int(BUILD_WAIT_SECONDS) + 10
+    held = _quietly(cache.add, lock, 1, seconds, failed=True)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while not held and time.monotonic() < deadline:
+        time.sleep(0.1)
+        entry = _read(key)
+        if entry is not None:
+            return entry
+        held = _quietly(cache.add, lock, 1, seconds, failed=True)  # the builder may have died
+    # Built here: this process holds the lock, or waited long enough rather than fail the page.
+    try:
+        entry = build(cycle, version)
+        blob = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        _quietly(cache.set, key, blob, SHARED_SECONDS)
+    finally:
+        if held:
+            _quietly(cache.delete, lock)
+    return entry
+
+
+def _quietly(call: Any, *args: Any, failed: Any = None) -> Any:
+    """A cache call; when the cache is down, `failed`: each process then builds its own pool, as
+    before pools were shared, and the page still answers."""
+    try:
+        return call(*args)
+    except Exception:
+        logger.warning("the shared cache failed: the mentor pool is built here", exc_info=True)
+        return failed
+
+
+def _read(key: str) -> Pool | None:
+    blob = _quietly(cache.get, key)
+    if blob is None:
+        return None
+    try:
+        entry = pickle.loads(blob)  # noqa: S301 - written by this module to our own cache
+    except Exception:  # an entry from other code: build a fresh one
+        logger.warning("unreadable mentor pool entry %s", key, exc_info=True)
+        return None
+    return entry if isinstance(entry, Pool) else None
+
+
+def build(cycle: Cycle, version: int) -> Pool:
+    """Load and index the cycle's active mentors, with the names and filter choices they use."""
     people = features.load_people(
         queryset=Enrollment.objects.filter(cycle=cycle).active().mentors()
     )
-    index = MentorIndex(people)
-    with _cache_lock:
-        _mentor_cache[cycle.pk] = (version, people, index)
-    return people, index
+    names = {
+        "interest": dict(Interest.objects.values_list("pk", "name")),
+        "topic": dict(Topic.objects.values_list("pk", "name")),
+        "language": dict(Language.objects.values_list("pk", "name")),
+    }
+    return Pool(
+        version=version,
+        key=_shared_key(cycle.pk, version),
+        people=people,
+        index=MentorIndex(people),
+        names=names,
+        choices=_choices(people, names),
+    )
+
+
+def _choices(
+    people: features.People, names: dict[str, dict[int, str]]
+) -> list[tuple[str, str, list[tuple[Any, str]]]]:
+    """Each filter's options on Find a mentor: only values some mentor of the pool has."""
+
+    def present(name: str, sets: list[set[int]]) -> list[tuple[Any, str]]:
+        held = set().union(*sets) if sets else set()
+        return sorted(
+            ((pk, names[name][pk]) for pk in held if pk in names[name]), key=lambda x: x[1]
+        )
+
+    institutions = sorted(
+        {
+            (i, n)
+            for i, n in zip(people.institution_ids, people.institution_names, strict=True)
+            if i
+        },
+        key=lambda x: x[1],
+    )
+    regions = sorted({r for r in people.regions if r})
+    stages = list(
+        TrainingStage.objects.filter(order__in=set(people.stage_order))
+        .order_by("order")
+        .values_list("pk", "name")
+    )
+    return [
+        ("interest", "Interest", present("interest", people.interests)),
+        ("topic", "Topic", present("topic", people.topics)),
+        ("institution", "Institution", institutions),
+        ("stage", "Mentor's stage", stages),
+        ("region", "Region", [(r, r) for r in regions]),
+        ("language", "Language", present("language", people.languages)),
+    ]
 
 
 def clear_cache() -> None:
+    """Forget this process's pools (tests; the shared entries go with `cache.clear()`)."""
+    global _database_identity
     with _cache_lock:
         _mentor_cache.clear()
+        _database_identity = ""
 
 
 def pools_changed(*, cycle_ids: Iterable[int] | None = None) -> None:
@@ -172,6 +361,16 @@ def _enrollment_deleted(sender: type[Enrollment], instance: Enrollment, **kwargs
 def _place_or_stage_saved(
     sender: type[Model], instance: Model, created: bool, **kwargs: Any
 ) -> None:
+    if not created and not kwargs.get("raw"):
+        pools_changed()
+
+
+@receiver(post_save, sender=Interest)
+@receiver(post_save, sender=Topic)
+@receiver(post_save, sender=Language)
+def _term_saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    # The entry holds every term's name: a renamed interest shows renamed. A new term belongs to
+    # no mentor yet.
     if not created and not kwargs.get("raw"):
         pools_changed()
 

@@ -1,8 +1,9 @@
 """Recommended mentors for a mentee, ranked by the engine's score, each with reasons in plain words.
 
-Server-side cost does not grow in queries with the pool: the mentor table of the cycle comes from
-the per-process cache (`pool.mentor_pool`), seats left from one query, and only the page of
-mentors shown is loaded as model objects.
+Server-side cost does not grow in queries with the pool: the mentor table of the cycle, with the
+taxonomy names and filter choices, comes from the pool cache (`pool.pool_for`), seats left from
+one query, and only the page of mentors shown is loaded as model objects (their interests are read
+from the table, not loaded again).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.template.loader import render_to_string
 
-from mentorbridge.members.models import Interest, Language, Member, Topic, TrainingStage
+from mentorbridge.members.models import Member, TrainingStage
 from mentorbridge.programs.models import Enrollment
 
 from . import features, pool
@@ -37,6 +39,7 @@ class Recommendation:
     enrollment: Enrollment
     explanation: Explanation
     ranked_place: int | None = None  # where the mentee put this mentor in their own ranking
+    interests: list[str] = field(default_factory=list)  # the mentor's, in the taxonomy's order
 
 
 @dataclass
@@ -210,13 +213,6 @@ def join_words(items: Any) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _names() -> dict[str, dict[int, str]]:
-    return {
-        "interest": dict(Interest.objects.values_list("pk", "name")),
-        "topic": dict(Topic.objects.values_list("pk", "name")),
-    }
-
-
 def _filter_mask(
     mentors: features.People, filters: dict[str, Any], members: dict[int, Member] | None = None
 ) -> np.ndarray:
@@ -254,14 +250,20 @@ def _filter_mask(
 
 
 def for_mentee(
-    enrollment: Enrollment, *, filters: dict[str, Any] | None = None, limit: int = 20
+    enrollment: Enrollment,
+    *,
+    filters: dict[str, Any] | None = None,
+    limit: int = 20,
+    entry: pool.Pool | None = None,
 ) -> Page:
+    """The mentee's best available mentors; `entry` is the cycle's pool when the caller has it."""
     from mentorbridge.mentorships.models import Mentorship
 
     from .models import MentorshipRequest
 
     cycle = enrollment.cycle
-    mentors, index = pool.mentor_pool(cycle)
+    entry = entry or pool.pool_for(cycle)
+    mentors, index, names = entry.people, entry.index, entry.names
     mentee = features.load_people(queryset=Enrollment.objects.filter(pk=enrollment.pk))
     weights = cycle.program.effective_weights()
     scores, factors = scoring.score_one(mentee, mentors, weights, index)  # -inf: not eligible
@@ -278,11 +280,10 @@ def for_mentee(
     order = order[np.lexsort((np.asarray(mentors.enrollment_ids)[order], -scores[order]))][:limit]
     shown = {
         e.pk: e
-        for e in Enrollment.objects.filter(pk__in=[mentors.enrollment_ids[j] for j in order])
-        .select_related("member__stage", "member__institution")
-        .prefetch_related("topics", "member__interests")
+        for e in Enrollment.objects.filter(
+            pk__in=[mentors.enrollment_ids[j] for j in order]
+        ).select_related("member__stage", "member__institution")
     }
-    names = _names()
     items = []
     for j in order:
         mentor_enrollment = shown.get(mentors.enrollment_ids[j])
@@ -299,6 +300,11 @@ def for_mentee(
                     ),
                     contributions=contributions,
                 ),
+                interests=[
+                    name
+                    for pk, name in names["interest"].items()
+                    if pk in mentors.interests[int(j)]
+                ],
             )
         )
     requested = set(
@@ -322,7 +328,8 @@ def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -
     """Why this mentor fits, scored against the cycle's pool like the find page."""
     mentee = features.load_people(queryset=Enrollment.objects.filter(pk=mentee_enrollment.pk))
     weights = mentee_enrollment.cycle.program.effective_weights()
-    mentors, index = pool.mentor_pool(mentee_enrollment.cycle)
+    entry = pool.pool_for(mentee_enrollment.cycle)
+    mentors, index, names = entry.people, entry.index, entry.names
     try:
         j = mentors.enrollment_ids.index(mentor_enrollment.pk)
     except ValueError:  # no longer in the pool (withdrawn): score the pair on its own
@@ -330,7 +337,6 @@ def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -
         index, j = scoring.MentorIndex(mentors), 0
     _, factors = scoring.score_one(mentee, mentors, weights, index)
     contributions = scoring.contributions(factors, 0, j, weights)
-    names = _names()
     return Explanation(
         score=sum(v for _, v in contributions),
         reasons=_words(mentee, mentors, j, contributions, names, mentor_enrollment.member),
@@ -341,76 +347,37 @@ def explain_pair(mentee_enrollment: Enrollment, mentor_enrollment: Enrollment) -
     )
 
 
-def filter_options(cycle: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    """The choices of each filter on the find page, from the cycle's mentor pool."""
-    mentors, _ = pool.mentor_pool(cycle)
-    present = {
-        "interest": set().union(*mentors.interests) if len(mentors) else set(),
-        "topic": set().union(*mentors.topics) if len(mentors) else set(),
-        "language": set().union(*mentors.languages) if len(mentors) else set(),
-    }
-    institutions = sorted(
-        {
-            (i, n)
-            for i, n in zip(mentors.institution_ids, mentors.institution_names, strict=True)
-            if i
-        },
-        key=lambda x: x[1],
-    )
-    regions = sorted({r for r in mentors.regions if r})
-    orders = set(mentors.stage_order)
-    stages = [
-        (s.pk, s.name) for s in TrainingStage.objects.filter(order__in=orders).order_by("order")
-    ]
-    names = _names()
-    languages = dict(Language.objects.values_list("pk", "name"))
-
-    def opts(name: str, pairs: list[tuple[Any, str]]) -> list[tuple[Any, str, bool]]:
-        return [(v, text, filters.get(name) == v) for v, text in pairs]
-
+def filter_options(
+    cycle: Any, filters: dict[str, Any], *, entry: pool.Pool | None = None
+) -> list[dict[str, Any]]:
+    """The choices of each filter on the find page, from the cycle's mentor pool (computed once
+    per pool version, `pool.build`); only which option is selected is worked out here."""
+    entry = entry or pool.pool_for(cycle)
     return [
         {
-            "name": "interest",
-            "label": "Interest",
-            "options": opts(
-                "interest",
-                sorted(
-                    (
-                        (i, names["interest"][i])
-                        for i in present["interest"]
-                        if i in names["interest"]
-                    ),
-                    key=lambda x: x[1],
-                ),
-            ),
-        },
-        {
-            "name": "topic",
-            "label": "Topic",
-            "options": opts(
-                "topic",
-                sorted(
-                    ((t, names["topic"][t]) for t in present["topic"] if t in names["topic"]),
-                    key=lambda x: x[1],
-                ),
-            ),
-        },
-        {
-            "name": "institution",
-            "label": "Institution",
-            "options": opts("institution", institutions),
-        },
-        {"name": "stage", "label": "Mentor's stage", "options": opts("stage", stages)},
-        {"name": "region", "label": "Region", "options": opts("region", [(r, r) for r in regions])},
-        {
-            "name": "language",
-            "label": "Language",
-            "options": opts(
-                "language",
-                sorted(
-                    ((lang, languages[lang]) for lang in present["language"] if lang in languages),
-                    key=lambda x: x[1],
-                ),
-            ),
-        },
+            "name": name,
+            "label": label,
+            "options": [(v, text, filters.get(name) == v) for v, text in options],
+        }
+        for name, label, options in entry.choices
     ]
+
+
+_FRAGMENTS_KEPT = 64
+
+
+def filter_fields(entry: pool.Pool, filters: dict[str, Any]) -> str:
+    """The find page's filter selects as HTML, rendered once per pool and selection in each
+    process (hundreds of options: rendering them was a fifth of the page). The search words are
+    not part of it, and nothing in it depends on who looks."""
+    key = "filters " + " ".join(f"{k}={v}" for k, v in sorted(filters.items()) if k != "q")
+    html = entry.fragments.get(key)
+    if html is None:
+        html = render_to_string(
+            "matching/_filters.html",
+            {"filter_options": filter_options(None, filters, entry=entry)},
+        )
+        if len(entry.fragments) >= _FRAGMENTS_KEPT:
+            entry.fragments.clear()
+        entry.fragments[key] = html
+    return html

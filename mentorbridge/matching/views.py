@@ -18,7 +18,7 @@ from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.models import Cycle, Enrollment
 from mentorbridge.programs.selectors import get_enrollment_for_member
 
-from . import rankings, recommendations, services
+from . import pool, rankings, recommendations, services
 from .forms import DeclineForm, FindForm, RequestForm
 from .models import MentorshipRequest
 from .selectors import get_request_by_id, get_request_for_member, get_request_for_mentor
@@ -39,7 +39,9 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET and not form.is_valid():
         messages.warning(request, "Some filters were not understood and were ignored.")
     filters = form.filters()
-    page = recommendations.for_mentee(enrollment, filters=filters, limit=20)
+    # The enrollment's cycle row was read just now: its pool version is current.
+    entry = pool.pool_for(enrollment.cycle, version=enrollment.cycle.pool_version)
+    page = recommendations.for_mentee(enrollment, filters=filters, limit=20, entry=entry)
     context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "matching/_recommendations.html", context)
@@ -49,7 +51,7 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **context,
             "form": form,
-            "filter_options": recommendations.filter_options(enrollment.cycle, filters),
+            "filter_fields": recommendations.filter_fields(entry, filters),
         },
     )
 
@@ -61,7 +63,9 @@ def _ranking_context(enrollment: Enrollment, page: recommendations.Page) -> dict
         and enrollment.cycle.status == Cycle.Status.OPEN
         and enrollment.status == Enrollment.Status.ACTIVE
     )
-    places = {pk: n for n, pk in enumerate(rankings.ranked_ids(enrollment), start=1)}
+    # The page shows a ranking only where the mentee can rank.
+    ranked = rankings.ranked_ids(enrollment) if can_rank else []
+    places = {pk: n for n, pk in enumerate(ranked, start=1)}
     for rec in page.items:
         rec.ranked_place = places.get(rec.enrollment.pk)
     return {"can_rank": can_rank, "ranked_count": len(places)}

@@ -10,6 +10,9 @@ from .models import Member, StageChange
 def member_for_user(user: object) -> Member:
     """The signed-in user's own Member (created on first use for accounts made outside sign-up)."""
     member, _ = Member.objects.get_or_create(user=user)
+    # Keep it on the user, so `request.user.member` later in the request (the navigation's unread
+    # count) reads this row instead of loading it again.
+    Member.user.field.remote_field.set_cached_value(user, member)  # type: ignore[arg-type]
     return member
 
 

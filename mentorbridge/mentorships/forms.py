@@ -10,7 +10,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from mentorbridge.core import clock
+from mentorbridge.core import clock, widgets
 from mentorbridge.members.models import Member, Topic
 
 from .models import Agreement, CheckIn, Goal, Meeting, Resource
@@ -101,7 +101,7 @@ class PastMeetingForm(forms.Form):
         label="Topics you talked about",
         queryset=Topic.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     notes = forms.CharField(
         label="Notes on the meeting (optional)",
@@ -146,7 +146,7 @@ class MeetingLogForm(forms.Form):
         label="Topics covered",
         queryset=Topic.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
     )
     notes = forms.CharField(
         label="Notes (optional)",
@@ -160,6 +160,19 @@ class MeetingLogForm(forms.Form):
         if data.get("held") and not data.get("minutes"):
             self.add_error("minutes", "Say how long the meeting lasted.")
         return data
+
+
+def share_topic_choices(*page_forms: forms.Form) -> None:
+    """Read the active topics once for all of a page's forms: each rendering of a topics field
+    would query them again (the workspace shows the log form once per meeting to log)."""
+    field = page_forms[0].fields["topics"]
+    assert isinstance(field, forms.ModelMultipleChoiceField) and field.queryset is not None
+    # As the field's own iteration makes them, in one plain query (iterating the field counts the
+    # rows first, then reads them through a server-side cursor: four round trips).
+    options = field.iterator(field)
+    choices = [options.choice(topic) for topic in field.queryset]
+    for form in page_forms:
+        form.fields["topics"].choices = choices  # type: ignore[attr-defined]
 
 
 class MessageForm(forms.Form):

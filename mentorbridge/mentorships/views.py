@@ -18,6 +18,7 @@ from mentorbridge.members import services as member_services
 from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.calendar import calendar_for_student, match_year
+from mentorbridge.programs.models import Enrollment
 
 from . import services
 from .calendar import invite
@@ -32,6 +33,7 @@ from .forms import (
     MessageForm,
     PastMeetingForm,
     ReportForm,
+    share_topic_choices,
 )
 from .models import (
     Goal,
@@ -96,10 +98,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         for m in mentorship.messages.select_related("author")
     ]
     goals = list(mentorship.goals.prefetch_related("milestones"))
-    topic_ids = set(mentorship.mentee_enrollment.topics.values_list("pk", flat=True)) | set(
-        mentorship.mentee.topics_wanted.values_list("pk", flat=True)
+    # Resources on the topics the mentee asked for, in this cycle or on their profile: one query.
+    resources = (
+        Resource.objects.filter(is_active=True)
+        .filter(
+            Q(
+                topics__in=Enrollment.topics.through.objects.filter(
+                    enrollment_id=mentorship.mentee_enrollment_id
+                ).values("topic_id")
+            )
+            | Q(
+                topics__in=Member.topics_wanted.through.objects.filter(
+                    member_id=mentorship.mentee_id
+                ).values("topic_id")
+            )
+        )
+        .distinct()[:8]
     )
-    resources = Resource.objects.filter(is_active=True, topics__in=topic_ids).distinct()[:8]
     upcoming = [
         g
         for g in goals
@@ -107,6 +122,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ][:3]
     agreement = getattr(mentorship, "agreement", None)
     other = mentorship.other_party(member) if access.is_party else None
+    log_form, past_form = MeetingLogForm(), PastMeetingForm(member=member)
+    share_topic_choices(log_form, past_form)
     return render(
         request,
         "mentorships/detail.html",
@@ -118,8 +135,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement_form": AgreementForm(instance=agreement),
             "meetings": meetings,
             "meeting_form": MeetingForm(member=member),
-            "log_form": MeetingLogForm(),
-            "past_form": PastMeetingForm(member=member),
+            "log_form": log_form,
+            "past_form": past_form,
             "thread": thread,
             "message_form": MessageForm(),
             "goals": goals,

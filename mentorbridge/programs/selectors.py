@@ -38,4 +38,5 @@ def get_enrollment_for_member(member: Member, pk: int) -> Enrollment:
     )
     if enrollment is None:
         raise Http404("No such enrollment.")
+    Enrollment.member.field.set_cached_value(enrollment, member)  # the row just matched
     return enrollment

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentorbridge.members.models import Block, Member
@@ -294,3 +296,36 @@ def test_a_report_reaches_coordinators_and_blocks(
 
 def test_members_cannot_see_the_at_risk_list(student: Member) -> None:
     assert client_for(student).get("/mentorships/at-risk/").status_code == 404
+
+
+def test_the_workspace_makes_the_same_few_queries_however_long_the_pairs_history(
+    mentorship: Mentorship, student: Member, resident: Member, django_assert_max_num_queries: object
+) -> None:
+    client = client_for(student)
+
+    def history(n: int) -> None:
+        now = timezone.now()
+        for k in range(n):
+            for status, days in (("held", -30), ("proposed", -2), ("accepted", 5)):
+                Meeting.objects.create(
+                    mentorship=mentorship,
+                    proposed_by=resident,
+                    starts_at=now + dt.timedelta(days=days - k),
+                    status=status,
+                    minutes_held=45 if status == "held" else None,
+                )
+            Message.objects.create(mentorship=mentorship, author=resident, body=f"Hello {k}")
+            goal = Goal.objects.create(mentorship=mentorship, title=f"Goal {k}")
+            goal.milestones.create(title="First step")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(mentorship)).status_code == 200
+        return len(captured)
+
+    history(1)
+    few = queries()
+    history(6)  # meetings to log, each with its form, messages, goals with milestones
+    assert queries() == few
+    with django_assert_max_num_queries(19):  # type: ignore[operator]
+        assert client.get(url(mentorship)).status_code == 200

@@ -1,0 +1,162 @@
+"""The mentor pool is built once per version and shared by every app process through Django's
+cache; each process keeps its own copy, so a page reads neither the cache nor the mentors again."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mentorbridge.matching import pool
+from mentorbridge.members.models import Institution, Interest, Member
+from mentorbridge.programs.models import Cycle, Enrollment
+
+from ..conftest import client_for, stage
+from ..factories import MemberFactory, enroll, make_cycle
+
+
+@pytest.fixture
+def cycle(db: None) -> Cycle:
+    return make_cycle()
+
+
+@pytest.fixture
+def mentee(student: Member, cycle: Cycle) -> Enrollment:
+    return enroll(student, cycle, "mentee")
+
+
+def mentor(cycle: Cycle, name: str, **kwargs: object) -> Enrollment:
+    member = MemberFactory(full_name=name, stage=stage("fellow"), **kwargs)
+    member.interests.set([Interest.objects.get(slug="congenital")])
+    return enroll(member, cycle, "mentor", capacity=2)
+
+
+def shared_entry(key: str) -> pool.Pool:
+    return pickle.loads(cache.get(key))  # type: ignore[no-any-return]  # noqa: S301 - our cache
+
+
+def mentor_reads(captured: CaptureQueriesContext) -> list[str]:
+    """The queries that load mentors' rows (what building a pool does)."""
+    return [q["sql"] for q in captured.captured_queries if "members_member_languages" in q["sql"]]
+
+
+def test_another_process_reads_the_shared_pool_instead_of_building_it(
+    mentee: Enrollment, cycle: Cycle
+) -> None:
+    mentor(cycle, "Ann Able")
+    with CaptureQueriesContext(connection) as first:
+        built = pool.pool_for(cycle)
+    assert mentor_reads(first)
+    assert built.people.names == ["Ann Able"]
+    assert shared_entry(built.key).people.names == ["Ann Able"]
+
+    pool.clear_cache()  # what a fresh process starts with: the shared cache still has the entry
+    with CaptureQueriesContext(connection) as other:
+        shared = pool.pool_for(cycle)
+    assert not mentor_reads(other)
+    assert shared.people.names == ["Ann Able"] and shared.version == built.version
+    with CaptureQueriesContext(connection) as again:
+        assert pool.pool_for(cycle) is shared  # then this process's own copy
+    assert len(again) == 1  # the version only
+
+
+def test_a_change_makes_every_process_build_the_new_version_once(
+    mentee: Enrollment, cycle: Cycle
+) -> None:
+    mentor(cycle, "Ann Able")
+    before = pool.pool_for(cycle)
+    mentor(cycle, "Ben Bold")
+    after = pool.pool_for(cycle)
+    assert after.version > before.version
+    assert sorted(after.people.names) == ["Ann Able", "Ben Bold"]
+    pool.clear_cache()
+    with CaptureQueriesContext(connection) as other:
+        assert sorted(pool.pool_for(cycle).people.names) == ["Ann Able", "Ben Bold"]
+    assert not mentor_reads(other)
+
+
+def test_an_unreadable_shared_entry_is_rebuilt(mentee: Enrollment, cycle: Cycle) -> None:
+    mentor(cycle, "Ann Able")
+    key = pool.pool_for(cycle).key
+    cache.set(key, b"not a pickle")
+    pool.clear_cache()
+    assert pool.pool_for(cycle).people.names == ["Ann Able"]
+    assert shared_entry(key).people.names == ["Ann Able"]
+
+
+def test_a_process_waits_for_the_one_building_the_pool(
+    mentee: Enrollment, cycle: Cycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mentor(cycle, "Ann Able")
+    version = Cycle.objects.get(pk=cycle.pk).pool_version
+    ready = pool.build(cycle, version)
+    cache.add(f"{ready.key}:building", 1)  # another process is building it
+    polls = []
+
+    def sleep(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) == 3:  # ... and stores it while this one waits
+            cache.set(ready.key, pickle.dumps(ready))
+
+    monkeypatch.setattr(pool.time, "sleep", sleep)
+    with CaptureQueriesContext(connection) as waiting:
+        assert pool.pool_for(cycle).people.names == ["Ann Able"]
+    assert len(polls) == 3
+    assert not mentor_reads(waiting)
+
+
+def test_a_renamed_interest_shows_renamed(mentee: Enrollment, cycle: Cycle) -> None:
+    mentor(cycle, "Ann Able")
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    client = client_for(mentee.member)
+    assert "Congenital" in client.get(url).content.decode()
+    congenital = Interest.objects.get(slug="congenital")
+    congenital.name = "Congenital heart disease"
+    congenital.save()
+    body = client.get(url).content.decode()
+    assert '<li class="tag">Congenital heart disease</li>' in body
+    assert ">Congenital heart disease</option>" in body  # the filter's options too
+
+
+def test_the_filter_options_follow_the_pool(mentee: Enrollment, cycle: Cycle) -> None:
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    client = client_for(mentee.member)
+    mentor(cycle, "Ann Able")
+    assert "Mayo Clinic" not in client.get(url).content.decode()
+    mayo = Institution.objects.create(name="Mayo Clinic", city="Rochester", region="MN")
+    mentor(cycle, "Ben Bold", institution=mayo)
+    assert ">Mayo Clinic</option>" in client.get(url).content.decode()
+
+
+def test_find_a_mentor_makes_a_bounded_number_of_queries(
+    mentee: Enrollment, cycle: Cycle, django_assert_max_num_queries: object
+) -> None:
+    for k in range(25):
+        mentor(cycle, f"Mentor {k}")
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    client = client_for(mentee.member)
+    client.get(url)  # the pool is built on the first visit
+    # Session, user, member, enrollment, the mentee's table (2), seats, blocks, the mentors shown,
+    # requests sent, a mentor already, the ranking, unread notifications (29 before).
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_find_a_mentor_answers_when_the_shared_cache_is_down(
+    mentee: Enrollment, cycle: Cycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mentor(cycle, "Ann Able")
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the cache is down")
+
+    for name in ("get", "add", "set", "delete"):
+        monkeypatch.setattr(pool.cache, name, down)
+    response = client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/")
+    assert response.status_code == 200
+    assert "Ann Able" in response.content.decode()
