@@ -256,6 +256,16 @@ CACHES = {
     }
 }
 
+# Sessions: read from the cache when every app process shares it (Redis in production), so a
+# logged-in page does not query the session table; always kept in the database (accounts.sessions).
+# A per-process cache (development, tests) keeps them in the database alone: a logout in one
+# process must end the session in all of them.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+SESSION_ENGINE = env_str(
+    "SESSION_ENGINE",
+    "mentorbridge.accounts.sessions" if _SHARED_CACHE else "django.contrib.sessions.backends.db",
+)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -40,6 +40,8 @@ class Recommendation:
     explanation: Explanation
     ranked_place: int | None = None  # where the mentee put this mentor in their own ranking
     interests: list[str] = field(default_factory=list)  # the mentor's, in the taxonomy's order
+    profile_url: str = ""  # the card's links, filled in by the find view
+    request_url: str = ""
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
+from mentorbridge.core.links import url_former
 from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.models import Cycle, Enrollment
@@ -42,6 +43,7 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     # The enrollment's cycle row was read just now: its pool version is current.
     entry = pool.pool_for(enrollment.cycle, version=enrollment.cycle.pool_version)
     page = recommendations.for_mentee(enrollment, filters=filters, limit=20, entry=entry)
+    _card_links(enrollment, page)
     context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "matching/_recommendations.html", context)
@@ -54,6 +56,14 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
             "filter_fields": recommendations.filter_fields(entry, filters),
         },
     )
+
+
+def _card_links(enrollment: Enrollment, page: recommendations.Page) -> None:
+    """Each card's profile and request links, the patterns reversed once for the page."""
+    profile, ask = url_former("members:detail"), url_former("matching:request_new", 2)
+    for rec in page.items:
+        rec.profile_url = profile(rec.enrollment.member_id)
+        rec.request_url = ask(enrollment.pk, rec.enrollment.pk)
 
 
 def _ranking_context(enrollment: Enrollment, page: recommendations.Page) -> dict[str, object]:
