@@ -13,6 +13,7 @@ them equal.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -180,6 +181,10 @@ class MenteeRows:
 
 
 TEXT_DIMENSIONS = 128
+# Single texts embedded by each text model of this process (a mentee browsing Find a mentor is
+# scored again on each visit and filter): kept beside the model, never pickled with it.
+_EMBEDDED: weakref.WeakKeyDictionary[TextModel, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_EMBEDDED_KEPT = 4096
 
 
 class TextModel:
@@ -199,6 +204,20 @@ class TextModel:
             self.svd = TruncatedSVD(n_components=TEXT_DIMENSIONS, random_state=0).fit(tfidf)
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        if len(texts) == 1:  # one mentee's page (Find a mentor): the same text, the same vector
+            return self._embed_one(texts[0]).copy()
+        return self._embed(texts)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        kept = _EMBEDDED.setdefault(self, {})
+        vector = kept.get(text)
+        if vector is None:
+            if len(kept) >= _EMBEDDED_KEPT:
+                kept.clear()
+            vector = kept[text] = self._embed([text])
+        return vector
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         tfidf = self.vectorizer.transform(texts)
         dense = self.svd.transform(tfidf) if self.svd is not None else tfidf.toarray()
         norms = np.linalg.norm(dense, axis=1, keepdims=True)

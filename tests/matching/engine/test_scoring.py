@@ -245,3 +245,26 @@ def test_pairs_asked_for_by_name_keep_the_stage_gap_of_the_candidates() -> None:
     # Without the gap (as the match run calls it today) the same pairs are all added.
     plain = with_pairs(matrix, index, rows, WEIGHTS, [*below, *above], seats=seats).toarray()
     assert all(plain[i, j] > 0 for i, j in below)
+
+
+def test_one_mentee_text_is_embedded_once_per_text_model() -> None:
+    """Find a mentor scores one mentee on every visit: the same text against the same model
+    gives the kept vector (equal to a fresh one, and a copy the caller may change)."""
+    from unittest import mock
+
+    index = MentorIndex(people(25, 2, mentors=True))
+    model = index.vectorizer
+    assert model is not None
+    text = "aortic valve research mentoring"
+    fresh = model._embed([text])  # what every visit computed before
+    with mock.patch.object(model.vectorizer, "transform", wraps=model.vectorizer.transform) as t:
+        first = model.embed([text])
+        first[:] = 0  # the caller's copy
+        again = model.embed([text])
+        assert t.call_count == 1
+    np.testing.assert_array_equal(again, fresh)
+    # Several texts (a match run) are embedded together, as before.
+    with mock.patch.object(model.vectorizer, "transform", wraps=model.vectorizer.transform) as t:
+        model.embed([text, text])
+        model.embed([text, text])
+        assert t.call_count == 2
