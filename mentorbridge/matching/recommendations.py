@@ -40,8 +40,11 @@ class Recommendation:
     explanation: Explanation
     ranked_place: int | None = None  # where the mentee put this mentor in their own ranking
     interests: list[str] = field(default_factory=list)  # the mentor's, in the taxonomy's order
-    profile_url: str = ""  # the card's links, filled in by the find view
+    # The card's links and its parts the same for every viewer, filled in by the find view.
+    profile_url: str = ""
     request_url: str = ""
+    head: str = ""
+    interests_html: str = ""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.models import Cycle, Enrollment
 from mentorbridge.programs.selectors import get_enrollment_for_member
 
-from . import pool, rankings, recommendations, services
+from . import cards, pool, rankings, recommendations, services
 from .forms import DeclineForm, FindForm, RequestForm
 from .models import MentorshipRequest
 from .selectors import get_request_by_id, get_request_for_member, get_request_for_mentor
@@ -43,7 +43,7 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     # The enrollment's cycle row was read just now: its pool version is current.
     entry = pool.pool_for(enrollment.cycle, version=enrollment.cycle.pool_version)
     page = recommendations.for_mentee(enrollment, filters=filters, limit=20, entry=entry)
-    _card_links(enrollment, page)
+    _cards(enrollment, page)
     context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "matching/_recommendations.html", context)
@@ -58,12 +58,15 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _card_links(enrollment: Enrollment, page: recommendations.Page) -> None:
-    """Each card's profile and request links, the patterns reversed once for the page."""
+def _cards(enrollment: Enrollment, page: recommendations.Page) -> None:
+    """Each card's links (the patterns reversed once for the page) and its parts that are the
+    same for every viewer (matching.cards)."""
     profile, ask = url_former("members:detail"), url_former("matching:request_new", 2)
     for rec in page.items:
         rec.profile_url = profile(rec.enrollment.member_id)
         rec.request_url = ask(enrollment.pk, rec.enrollment.pk)
+        rec.head = cards.head(rec)
+        rec.interests_html = cards.interests(rec)
 
 
 def _ranking_context(enrollment: Enrollment, page: recommendations.Page) -> dict[str, object]:

@@ -203,3 +203,44 @@ def test_find_a_mentor_answers_when_the_shared_cache_is_down(
     response = client_for(mentee.member).get(f"/matching/enrollments/{mentee.pk}/find/")
     assert response.status_code == 200
     assert "Ann Able" in response.content.decode()
+
+
+def test_a_card_part_rendered_once_still_shows_every_change(
+    mentee: Enrollment, cycle: Cycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cards' parts the same for every viewer are rendered once per content (matching.cards):
+    a change the pool's version does not follow (pronouns, places left) is a new part."""
+    from mentorbridge.matching import cards
+
+    ann = mentor(cycle, "Ann Able")
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    client = client_for(mentee.member)
+    page = client.get(url).content.decode()
+    assert "Ann Able</a></h2>" in page and "2 places left" in page
+    rendered: list[str] = []
+    real = cards.render_to_string
+
+    def counted(template: str, context: dict[str, Any]) -> str:
+        rendered.append(template)
+        return real(template, context)
+
+    monkeypatch.setattr(cards, "render_to_string", counted)
+    assert _without_tokens(client.get(url).content.decode()) == _without_tokens(page)
+    assert rendered == []  # the same card: nothing rendered again
+    member = ann.member
+    member.pronouns = "she/her"
+    member.save()
+    ann.capacity = 1
+    ann.save()
+    page = client.get(url).content.decode()
+    assert 'Ann Able</a> <span class="small muted">(she/her)</span></h2>' in page
+    assert "1 place left" in page
+    assert rendered == ["matching/_card_head.html"]
+
+
+def _without_tokens(page: str) -> str:
+    import re
+
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    page = re.sub(r'"X-CSRFToken": "[^"]+"', "", page)
+    return re.sub(r'nonce="[^"]+"', "", page)
