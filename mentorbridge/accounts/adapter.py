@@ -14,7 +14,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from mentorbridge.core.emails import on_site
-from mentorbridge.members.models import Member, is_coordinator
+from mentorbridge.core.permissions import is_coordinator
+from mentorbridge.members.models import Member
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 
 from mentorbridge.core import clock
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.members.models import is_coordinator
 
 from .models import AccessToken, Scope
 

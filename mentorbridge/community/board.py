@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.core.permissions import COORDINATORS_GROUP, is_coordinator
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.members.models import Member, Topic, is_coordinator
+from mentorbridge.members.models import Member, Topic
 from mentorbridge.mentorships.models import Resource
 from mentorbridge.mentorships.text import render_message
 from mentorbridge.programs.models import Program

@@ -14,9 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.permissions import coordinator_required, is_coordinator
 from mentorbridge.core.refusals import refusal_shown
-from mentorbridge.members.models import is_coordinator
 from mentorbridge.members.selectors import member_for_user
 
 from . import board as services

@@ -14,7 +14,7 @@ from mentorbridge.programs.models import Cycle
 from .models import CIRCLE_MAX_MENTEES, CIRCLE_MIN_MENTEES, Circle, FlashEvent, Question
 
 
-class FlashEventForm(forms.ModelForm):
+class FlashEventForm(forms.ModelForm[FlashEvent]):
     time_zone = forms.ChoiceField(
         choices=[], help_text="The event's own zone: everyone sees times converted from it."
     )
@@ -99,7 +99,7 @@ class WishForm(forms.Form):
     )
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(forms.ModelForm[Question]):
     class Meta:
         model = Question
         fields: ClassVar = ["title", "body", "topics", "anonymous"]
@@ -141,7 +141,7 @@ class SearchForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
 
 
-class CircleForm(forms.ModelForm):
+class CircleForm(forms.ModelForm[Circle]):
     """A leader's proposal; the cycles offered are those of the leader's programs still running."""
 
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), empty_label=None)

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
-from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.permissions import coordinator_required, is_coordinator
 from mentorbridge.core.refusals import refusal_shown
-from mentorbridge.members.models import Member, is_coordinator, time_zone_names
+from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 
 from . import flash, schedule

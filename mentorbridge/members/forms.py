@@ -28,7 +28,7 @@ def _yes_no(value: Any) -> bool | None:
     return {"true": True, "false": False, True: True, False: False}.get(value)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Member]):
     time_zone = forms.ChoiceField(
         choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
         help_text="Meeting times are shown to you in this time zone.",
@@ -146,7 +146,7 @@ class ProfileForm(forms.ModelForm):
         return phone
 
 
-class PrivateIdentityForm(forms.ModelForm):
+class PrivateIdentityForm(forms.ModelForm[PrivateIdentity]):
     """Optional answers; saved only with consent, cleared when consent is withdrawn."""
 
     underrepresented_in_medicine = forms.TypedChoiceField(
@@ -227,7 +227,7 @@ class PrivateIdentityForm(forms.ModelForm):
         return identity
 
 
-class InstitutionProposalForm(forms.ModelForm):
+class InstitutionProposalForm(forms.ModelForm[Institution]):
     class Meta:
         model = Institution
         fields: ClassVar = ["name", "city", "region", "country", "has_ct_program"]

@@ -19,7 +19,7 @@ from mentorbridge.members.models import Topic
 from .models import Resource
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(forms.ModelForm[Resource]):
     url = forms.URLField(
         label="Link",
         max_length=500,

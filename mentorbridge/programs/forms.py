@@ -13,7 +13,7 @@ from mentorbridge.members.models import Institution, Language, Member, PrivateId
 from .models import Cycle, Enrollment
 
 
-class MenteeEnrollmentForm(forms.ModelForm):
+class MenteeEnrollmentForm(forms.ModelForm[Enrollment]):
     class Meta:
         model = Enrollment
         fields: ClassVar = [
@@ -93,7 +93,7 @@ class MenteeEnrollmentForm(forms.ModelForm):
         return data
 
 
-class MentorEnrollmentForm(forms.ModelForm):
+class MentorEnrollmentForm(forms.ModelForm[Enrollment]):
     capacity = forms.TypedChoiceField(
         label="How many mentees can you take this cycle?",
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -130,7 +130,7 @@ class MentorEnrollmentForm(forms.ModelForm):
         return int(hours)
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(forms.ModelForm[Cycle]):
     class Meta:
         model = Cycle
         fields: ClassVar = [

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Router
+
+# `Query(default, ge=...)` as a default: the function ninja.Query calls (ninja.Query itself is,
+# to mypy, the generic alias `Query[T]`, and calling it without a parameter is an error).
+from ninja.params.functions import Query
 
 from mentorbridge.matching import recommendations
 from mentorbridge.matching.forms import FindForm
