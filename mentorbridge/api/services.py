@@ -35,7 +35,7 @@ def digest(secret: str) -> str:
 
 
 def has_totp(user: object) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def token_create(*, user: Any, name: str, scopes: list[str], days: int) -> NewToken:

@@ -251,7 +251,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The email's one-click link. GET shows one button (mail scanners prefetch links, so a GET
     never changes anything); POST answers, authenticated by the signed token. Rate limited per
     address and per token (settings.ACCOUNT_RATE_LIMITS["request_answer"]): a link is a credential."""
-    limited = ratelimit.consume_or_429(request, action="request_answer", key=token, limit_get=True)
+    limited: HttpResponse | None = ratelimit.consume_or_429(
+        request, action="request_answer", key=token, limit_get=True
+    )
     if limited is not None:
         return limited
     try:

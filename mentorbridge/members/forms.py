@@ -139,7 +139,7 @@ class ProfileForm(forms.ModelForm[Member]):
         return name
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
+        phone: str = self.cleaned_data["phone"].strip()
         digits = [c for c in phone if c.isdigit()]
         if phone and (len(digits) < 7 or any(c not in "+0123456789 ()-." for c in phone)):
             raise forms.ValidationError("Enter a phone number with digits, spaces, + ( ) - only.")

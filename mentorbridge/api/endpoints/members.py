@@ -172,7 +172,7 @@ def enrollment_create(request: HttpRequest, payload: EnrollmentIn) -> Any:
     member = caller(request).member
     cycle = get_cycle(payload.cycle)
     form: MenteeEnrollmentForm | MentorEnrollmentForm
-    if payload.role == Enrollment.Role.MENTEE:
+    if Enrollment.Role(payload.role) == Enrollment.Role.MENTEE:
         form = MenteeEnrollmentForm(member=member)
     else:
         form = MentorEnrollmentForm(
