@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
+from mentorbridge.core.htmx import HtmxHttpRequest
 from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.programs.models import Cycle, Enrollment
@@ -33,7 +34,7 @@ def _mentee_enrollment(request: HttpRequest, pk: int) -> Enrollment:
 
 @require_GET
 @login_required
-def find(request: HttpRequest, pk: int) -> HttpResponse:
+def find(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     enrollment = _mentee_enrollment(request, pk)
     form = FindForm(request.GET or None)
     if request.GET and not form.is_valid():
@@ -41,7 +42,7 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     filters = form.filters()
     page = recommendations.for_mentee(enrollment, filters=filters, limit=20)
     context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "matching/_recommendations.html", context)
     return render(
         request,

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
+from mentorbridge.core.forms import choice_field, model_choice_field
+
 from .models import (
     Institution,
     Interest,
@@ -97,13 +99,17 @@ class ProfileForm(forms.ModelForm[Member]):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["stage"].required = True
-        self.fields["stage"].queryset = TrainingStage.objects.active()  # type: ignore[attr-defined]
-        self.fields["membership_category"].queryset = MembershipCategory.objects.active()  # type: ignore[attr-defined]
-        self.fields["institution"].queryset = Institution.objects.visible_to(member)  # type: ignore[attr-defined]
-        self.fields["languages"].queryset = Language.objects.active()  # type: ignore[attr-defined]
-        self.fields["interests"].queryset = Interest.objects.active()  # type: ignore[attr-defined]
-        self.fields["topics_wanted"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
-        self.fields["topics_offered"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "stage", TrainingStage).queryset = TrainingStage.objects.active()
+        model_choice_field(
+            self, "membership_category", MembershipCategory
+        ).queryset = MembershipCategory.objects.active()
+        model_choice_field(
+            self, "institution", Institution
+        ).queryset = Institution.objects.visible_to(member)
+        model_choice_field(self, "languages", Language).queryset = Language.objects.active()
+        model_choice_field(self, "interests", Interest).queryset = Interest.objects.active()
+        model_choice_field(self, "topics_wanted", Topic).queryset = Topic.objects.active()
+        model_choice_field(self, "topics_offered", Topic).queryset = Topic.objects.active()
         if member.stage is not None and "mentor" not in member.roles():
             # A student mentors nobody: the question is for residents, fellows and surgeons.
             del self.fields["topics_offered"]
@@ -190,7 +196,7 @@ class PrivateIdentityForm(forms.ModelForm[PrivateIdentity]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["underrepresented_in_medicine"].choices = YES_NO_UNSURE  # type: ignore[attr-defined]
+        choice_field(self, "underrepresented_in_medicine").choices = YES_NO_UNSURE
         for name in ("underrepresented_in_medicine", "first_generation", "international_graduate"):
             value = getattr(self.instance, name)
             if value is not None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from mentorbridge.core import clock
+from mentorbridge.core.forms import model_choice_field
 from mentorbridge.members.models import Institution, Language, Member, PrivateIdentity, Topic
 
 from .models import Cycle, Enrollment
@@ -59,11 +60,11 @@ class MenteeEnrollmentForm(forms.ModelForm[Enrollment]):
         self.member = member
         self.fields["goals"].required = True
         self.fields["topics"].required = True
-        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
-        self.fields["target_programs"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
-            is_approved=True, has_ct_program=True
-        )
-        self.fields["language"].queryset = Language.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "topics", Topic).queryset = Topic.objects.active()
+        model_choice_field(
+            self, "target_programs", Institution
+        ).queryset = Institution.objects.filter(is_approved=True, has_ct_program=True)
+        model_choice_field(self, "language", Language).queryset = Language.objects.active()
         if not self.instance.pk:
             self.initial.setdefault("goals", member.goals)
             self.initial.setdefault("topics", list(member.topics_wanted.all()))
@@ -114,7 +115,7 @@ class MentorEnrollmentForm(forms.ModelForm[Enrollment]):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topics"].required = True
-        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "topics", Topic).queryset = Topic.objects.active()
         self.fields["hours_per_month"].required = True
         if not self.instance.pk:
             self.initial.setdefault("capacity", default_capacity)
