@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from mentorbridge.core import clock, widgets
+from mentorbridge.core.forms import choice_field
 from mentorbridge.members.models import Member, Topic
 
 from .models import Agreement, CheckIn, Goal, Meeting, Resource
@@ -172,7 +173,7 @@ def share_topic_choices(*page_forms: forms.Form) -> None:
     options = field.iterator(field)
     choices = [options.choice(topic) for topic in field.queryset]
     for form in page_forms:
-        form.fields["topics"].choices = choices  # type: ignore[attr-defined]
+        choice_field(form, "topics").choices = choices
 
 
 class MessageForm(forms.Form):
