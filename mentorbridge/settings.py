@@ -10,8 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
+
+# Django's ModelAdmin, ModelForm, Lookup and the like become subscriptable at run time
+# (`admin.ModelAdmin[Member]`), as django-stubs spells them; classes already generic are untouched.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from mentorbridge.core.emails import on_site
-from mentorbridge.members.models import Member, is_coordinator
+from mentorbridge.core.permissions import is_coordinator
+from mentorbridge.members.models import Member
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class SiteName:
     domain: str
 
 
-class AccountAdapter(DefaultAccountAdapter):
+# allauth ships no type information (no py.typed), so to mypy its adapter is Any.
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     @staticmethod
     def _site_links(context: dict[str, Any]) -> None:
         # Allauth builds its links from the request's host; the product's own emails use
@@ -44,7 +46,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request: HttpRequest) -> str:
         try:
-            return super().get_client_ip(request)
+            ip: str = super().get_client_ip(request)
+            return ip
         except ImproperlyConfigured:
             # Fewer X-Forwarded-For entries than TRUSTED_PROXY_COUNT: the request skipped a proxy
             # (or forged the header). Allauth raises, which made a 500; key the rate limit by the
@@ -100,4 +103,5 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("dashboard:coordinate")
         if member is not None and member.missing_fields():
             return "/members/me/edit/"
-        return super().get_login_redirect_url(request)
+        url: str = super().get_login_redirect_url(request)
+        return url

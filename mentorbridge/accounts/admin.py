@@ -5,7 +5,7 @@ from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "is_active", "is_staff", "date_joined", "last_login"]
     search_fields = ["email"]

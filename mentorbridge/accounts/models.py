@@ -14,6 +14,7 @@ class EmailUserManager(UserManager["User"]):
         user.set_password(password)
         return user
 
+    # Email first and no username: not UserManager's (username, email, password) signature.
     def create_user(  # type: ignore[override]
         self, email: str, password: str | None = None, **extra: Any
     ) -> User:
@@ -34,7 +35,7 @@ class EmailUserManager(UserManager["User"]):
 
 
 class User(AbstractUser):
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # AbstractUser's field removed: sign-in is by email
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"

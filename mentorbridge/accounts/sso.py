@@ -109,7 +109,8 @@ def member_claims_apply(*, member: Member, claims: dict[str, Any]) -> ClaimsAppl
     return applied
 
 
-class SocietyAccountAdapter(DefaultSocialAccountAdapter):
+# allauth ships no type information (no py.typed), so to mypy its adapter is Any.
+class SocietyAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
     def _refuse(self, request: HttpRequest, message: str) -> None:
         messages.error(request, message)
         raise ImmediateHttpResponse(redirect("account_login"))

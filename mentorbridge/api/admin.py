@@ -8,7 +8,7 @@ from .models import AccessToken, Webhook, WebhookDelivery
 
 
 @admin.register(AccessToken)
-class AccessTokenAdmin(admin.ModelAdmin):
+class AccessTokenAdmin(admin.ModelAdmin[AccessToken]):
     list_display = [
         "name",
         "user",
@@ -24,13 +24,13 @@ class AccessTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(admin.ModelAdmin[Webhook]):
     list_display = ["url", "events", "is_active", "created_by", "created_at"]
     exclude = ["secret"]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_display = [
         "event",
         "event_id",

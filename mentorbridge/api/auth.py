@@ -11,7 +11,8 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
-from mentorbridge.members.models import Member, is_coordinator
+from mentorbridge.core.permissions import is_coordinator
+from mentorbridge.members.models import Member
 from mentorbridge.members.selectors import member_for_user
 
 from . import ratelimit, services

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 
 from mentorbridge.core import clock
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.members.models import is_coordinator
 
 from .models import AccessToken, Scope
 
@@ -35,7 +35,7 @@ def digest(secret: str) -> str:
 
 
 def has_totp(user: object) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def token_create(*, user: Any, name: str, scopes: list[str], days: int) -> NewToken:

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import refusal_shown
-from mentorbridge.members.models import is_coordinator
 
 from . import services
 from .forms import TokenForm

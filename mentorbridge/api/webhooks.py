@@ -59,7 +59,8 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    return FIRST_RETRY * (4 ** max(attempts - 1, 0))
+    factor: int = 4 ** max(attempts - 1, 0)  # an int: the exponent is never negative
+    return FIRST_RETRY * factor
 
 
 def record(name: str, payload: dict[str, Any]) -> None:

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.core.permissions import COORDINATORS_GROUP, is_coordinator
 from mentorbridge.core.refusals import Refusal
-from mentorbridge.members.models import Member, Topic, is_coordinator
+from mentorbridge.members.models import Member, Topic
 from mentorbridge.mentorships.models import Resource
 from mentorbridge.mentorships.text import render_message
 from mentorbridge.programs.models import Program
@@ -145,7 +145,7 @@ def report_file(
     *, by: Member, reason: str, question: Question | None = None, answer: Answer | None = None
 ) -> BoardReport:
     reason = _clean(reason, "reason", limit=500)
-    target: Question | Answer = question or answer  # type: ignore[assignment]
+    target = _target(question, answer)
     if target.author_id == by.pk:
         raise Refusal("You cannot report your own post; you can ask a coordinator to remove it.")
     _check_rate("report", by)
@@ -176,6 +176,14 @@ def report_file(
     return report
 
 
+def _target(question: Question | None, answer: Answer | None) -> Question | Answer:
+    """The post a report or a moderation is about: callers name exactly one."""
+    target = question or answer
+    if target is None:
+        raise TypeError("Name a question or an answer.")
+    return target
+
+
 def _program(target: Question | Answer) -> Program:
     return target.program if isinstance(target, Question) else target.question.program
 
@@ -186,7 +194,7 @@ def visibility_set(
     """A coordinator hides a post (or shows it again); its open reports are resolved either way."""
     if not is_coordinator(by.user):
         raise Refusal("Only coordinators moderate the board.")
-    target: Question | Answer = question or answer  # type: ignore[assignment]
+    target = _target(question, answer)
     lookup: dict[str, Question | Answer | None] = (
         {"question": question} if question else {"answer": answer}
     )

@@ -14,14 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.permissions import coordinator_required, is_coordinator
 from mentorbridge.core.refusals import refusal_shown
-from mentorbridge.members.models import is_coordinator
 from mentorbridge.members.selectors import member_for_user
 
 from . import board as services
 from .forms import AnswerForm, QuestionForm, ReportForm, SearchForm
-from .models import BoardReport, Helpful
+from .models import Answer, BoardReport, Helpful, Question
 from .selectors import (
     get_answer_for_member,
     get_board_for_member,
@@ -169,7 +168,13 @@ def answer_helpful(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _report(request: HttpRequest, url: str, **target: object) -> HttpResponse:
+def _report(
+    request: HttpRequest,
+    url: str,
+    *,
+    question: Question | None = None,
+    answer: Answer | None = None,
+) -> HttpResponse:
     member = member_for_user(request.user)
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -178,7 +183,9 @@ def _report(request: HttpRequest, url: str, **target: object) -> HttpResponse:
     return _done(
         request,
         url,
-        lambda: services.report_file(by=member, reason=form.cleaned_data["reason"], **target),  # type: ignore[arg-type]
+        lambda: services.report_file(
+            by=member, reason=form.cleaned_data["reason"], question=question, answer=answer
+        ),
         "Thank you: the coordinators will look at it.",
     )
 

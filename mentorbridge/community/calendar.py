@@ -37,4 +37,5 @@ def schedule_invite(event: FlashEvent, member: Member) -> str:
         )
         item["location"] = vText(event.location)
         calendar.add_component(item)
-    return calendar.to_ical().decode()
+    ical: bytes = calendar.to_ical()
+    return ical.decode()

@@ -8,16 +8,16 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Avg
+from django.db.models import Avg, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
-from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.permissions import coordinator_required, is_coordinator
 from mentorbridge.core.refusals import Refusal, refusal_shown
-from mentorbridge.members.models import Member, is_coordinator, time_zone_names
+from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
 from mentorbridge.mentorships.forms import AgreementForm, MeetingForm, MessageForm
 from mentorbridge.mentorships.models import Resource
@@ -49,7 +49,7 @@ def _errors(form: object) -> str:
     return " ".join(str(e) for field in errors.values() for e in field)
 
 
-def _cycles_for_leader(member: Member) -> object:
+def _cycles_for_leader(member: Member) -> QuerySet[Cycle]:
     mentor_programs = [p for p in programs_for(member) if "mentor" in roles_in(member, p)]
     return (
         Cycle.objects.filter(program__in=mentor_programs, term_end__gte=clock.today())
@@ -87,7 +87,7 @@ def circle_index(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "is_coordinator": coordinator,
-            "can_lead": _cycles_for_leader(member).exists(),  # type: ignore[attr-defined]
+            "can_lead": _cycles_for_leader(member).exists(),
             "placement_cycles": Cycle.objects.filter(circles__status=Circle.Status.OPEN)
             .distinct()
             .select_related("program")
@@ -102,7 +102,7 @@ def circle_index(request: HttpRequest) -> HttpResponse:
 def circle_new(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
     cycles = _cycles_for_leader(member)
-    form = CircleForm(request.POST or None, cycles=cycles)  # type: ignore[arg-type]
+    form = CircleForm(request.POST or None, cycles=cycles)
     if request.method == "POST" and form.is_valid():
         cycle = form.cleaned_data["cycle"]
         with refusal_shown(request, form=form):
@@ -116,7 +116,7 @@ def circle_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/circle_form.html",
-        {"form": form, "can_lead": cycles.exists()},  # type: ignore[attr-defined]
+        {"form": form, "can_lead": cycles.exists()},
     )
 
 

@@ -20,10 +20,10 @@ from django.urls import reverse
 
 from mentorbridge.core import clock
 from mentorbridge.core.notifications import notify
-from mentorbridge.core.permissions import COORDINATORS_GROUP
+from mentorbridge.core.permissions import COORDINATORS_GROUP, is_coordinator
 from mentorbridge.core.refusals import Refusal
 from mentorbridge.matching.engine.circles import place_in_circles
-from mentorbridge.members.models import Block, Member, Topic, is_coordinator
+from mentorbridge.members.models import Block, Member, Topic
 from mentorbridge.programs.models import Cycle, Program
 from mentorbridge.programs.services import eligibility_problem
 

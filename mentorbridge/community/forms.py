@@ -7,14 +7,15 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import QuerySet
 
+from mentorbridge.core.forms import choice_field, model_choice_field
 from mentorbridge.members.models import Member, Topic, time_zone_names
 from mentorbridge.mentorships.forms import MeetingLogForm
-from mentorbridge.programs.models import Cycle
+from mentorbridge.programs.models import Cycle, Program
 
 from .models import CIRCLE_MAX_MENTEES, CIRCLE_MIN_MENTEES, Circle, FlashEvent, Question
 
 
-class FlashEventForm(forms.ModelForm):
+class FlashEventForm(forms.ModelForm[FlashEvent]):
     time_zone = forms.ChoiceField(
         choices=[], help_text="The event's own zone: everyone sees times converted from it."
     )
@@ -46,10 +47,10 @@ class FlashEventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "time_zone").choices = [
             (z, z.replace("_", " ")) for z in time_zone_names()
         ]
-        self.fields["program"].empty_label = None  # type: ignore[attr-defined]
+        model_choice_field(self, "program", Program).empty_label = None
 
 
 class VolunteerForm(forms.Form):
@@ -65,7 +66,7 @@ class VolunteerForm(forms.Form):
         import zoneinfo
 
         tz = zoneinfo.ZoneInfo(zone)
-        self.fields["rounds"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "rounds").choices = [
             (k, f"Round {k} · {start.astimezone(tz):%H:%M}")
             for k, start in enumerate(event.round_starts(), start=1)
         ]
@@ -85,6 +86,7 @@ class SignupForm(forms.Form):
                 label=labels[k],
                 choices=choices,
                 coerce=int,
+                # Django takes any empty value; django-stubs allows only str | None.
                 empty_value=0,  # type: ignore[arg-type]
                 required=False,
             )
@@ -99,7 +101,7 @@ class WishForm(forms.Form):
     )
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(forms.ModelForm[Question]):
     class Meta:
         model = Question
         fields: ClassVar = ["title", "body", "topics", "anonymous"]
@@ -116,7 +118,7 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "topics", Topic).queryset = Topic.objects.active()
         self.fields["topics"].required = False
 
 
@@ -138,10 +140,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "topic", Topic).queryset = Topic.objects.active()
 
 
-class CircleForm(forms.ModelForm):
+class CircleForm(forms.ModelForm[Circle]):
     """A leader's proposal; the cycles offered are those of the leader's programs still running."""
 
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), empty_label=None)
@@ -170,9 +172,8 @@ class CircleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, cycles: QuerySet[Cycle], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = cycles  # type: ignore[attr-defined]
-        self.fields["cycle"].label_from_instance = str  # type: ignore[attr-defined]
-        self.fields["topic"].queryset = Topic.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        model_choice_field(self, "cycle", Cycle).queryset = cycles  # labelled by str(cycle)
+        model_choice_field(self, "topic", Topic).queryset = Topic.objects.filter(is_active=True)
 
 
 class CircleApplicationForm(forms.Form):

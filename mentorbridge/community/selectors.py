@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from mentorbridge.members.models import Member, is_coordinator
+from mentorbridge.core.permissions import is_coordinator
+from mentorbridge.members.models import Member
 from mentorbridge.programs.models import Program
 
 from .models import Answer, Circle, CircleMember, FlashEvent, Question

@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
-from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.forms import model_choice_field
+from mentorbridge.core.permissions import coordinator_required, is_coordinator
 from mentorbridge.core.refusals import refusal_shown
-from mentorbridge.members.models import Member, is_coordinator, time_zone_names
+from mentorbridge.members.models import Member, time_zone_names
 from mentorbridge.members.selectors import member_for_user
+from mentorbridge.programs.models import Program
 
 from . import flash, schedule
 from .calendar import schedule_invite
@@ -52,7 +54,7 @@ def flash_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     member = member_for_user(request.user)
     event = get_event_for_member(member, pk, manage=True) if pk else None
     form = FlashEventForm(request.POST or None, instance=event)
-    form.fields["program"].queryset = programs_for(member)  # type: ignore[attr-defined]
+    model_choice_field(form, "program", Program).queryset = programs_for(member)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in flash.EVENT_FIELDS}
         with refusal_shown(request, form=form):

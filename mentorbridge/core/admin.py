@@ -30,7 +30,7 @@ class ExportFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
     list_display = ["action_time", "user", "content_type", "object_repr", "what"]
     list_filter = [ExportFilter, "content_type", "action_flag"]
     search_fields = ["object_repr", "change_message", "user__email"]

@@ -14,7 +14,7 @@ from django.db.models.lookups import In
 
 
 @IntegerField.register_lookup
-class IntegerFieldIn(In):
+class IntegerFieldIn(In[Any]):  # the right-hand side: values, a queryset or a subquery
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if self.rhs_is_direct_value():
             low, high = connection.ops.integer_field_range(

@@ -19,7 +19,7 @@ def accepts_upload(*, max_bytes: int) -> Callable[[_View], _View]:
     exception to REQUEST_BODY_MAX_BYTES; its form still checks the file's own size)."""
 
     def mark(view: _View) -> _View:
-        view.upload_max_bytes = max_bytes  # type: ignore[attr-defined]
+        view.upload_max_bytes = max_bytes  # type: ignore[attr-defined]  # read by _body_limit
         return view
 
     return mark

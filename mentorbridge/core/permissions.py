@@ -20,6 +20,8 @@ def is_coordinator(user: object) -> bool:
         return True
     cached = getattr(user, "_is_coordinator", None)
     if cached is None:
+        # `user` is any request.user; a signed-in one (an accounts.User) has groups, and keeps the
+        # answer for the rest of the request in an attribute its type does not declare.
         cached = user.groups.filter(name=COORDINATORS_GROUP).exists()  # type: ignore[attr-defined]
         user._is_coordinator = cached  # type: ignore[attr-defined]
     return bool(cached)

@@ -6,7 +6,7 @@ One view per action on a run (re-run, swap, lock, unlock, remove, publish); each
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorbridge.core.htmx import HtmxHttpRequest
 from mentorbridge.core.permissions import coordinator_required
 from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.matching import runs
@@ -63,9 +64,9 @@ def run_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 
 @require_GET
 @coordinator_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     run = get_run_for_coordinator(request.user, pk)
-    if request.htmx and run.status in {MatchRun.Status.QUEUED, MatchRun.Status.RUNNING}:  # type: ignore[attr-defined]
+    if request.htmx and run.status in {MatchRun.Status.QUEUED, MatchRun.Status.RUNNING}:
         return render(request, "dashboard/_run_progress.html", {"run": run})
     proposals = run.proposals.select_related(
         "mentee_enrollment__member__stage",
@@ -77,8 +78,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         proposals = proposals.filter(mentor_enrollment__isnull=True)
     page = Paginator(proposals, 50).get_page(request.GET.get("page"))
     for proposal in page:
-        proposal.why = _why(proposal.reasons)  # type: ignore[attr-defined]
-    if request.htmx:  # type: ignore[attr-defined]
+        proposal.why = _why(proposal.reasons)  # type: ignore[attr-defined]  # for the template
+    if request.htmx:
         # Progress finished: tell htmx to load the whole page.
         response = HttpResponse()
         response["HX-Refresh"] = "true"
@@ -86,15 +87,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/run.html", {"run": run, "page": page})
 
 
-def _why(reasons: list[list[object]]) -> str:
+def _why(reasons: Iterable[Sequence[str | float]]) -> str:
     """The strongest factors of a pair's score, in words, with their share of it: a coordinator
     scanning hundreds of pairs reads "shared interests 41% · topics covered 27%" at a glance."""
     parts = sorted(
         # Concordance is never shown per pair (runs keep it out; older runs may still hold it).
         (
-            (str(name), float(value))  # type: ignore[arg-type]
+            (str(name), float(value))
             for name, value in reasons
-            if float(value) > 0 and name != "concordance"  # type: ignore[arg-type]
+            if float(value) > 0 and name != "concordance"
         ),
         key=lambda part: -part[1],
     )

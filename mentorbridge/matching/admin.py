@@ -4,7 +4,7 @@ from .models import MatchRun, MentorshipRequest
 
 
 @admin.register(MentorshipRequest)
-class MentorshipRequestAdmin(admin.ModelAdmin):
+class MentorshipRequestAdmin(admin.ModelAdmin[MentorshipRequest]):
     list_display = [
         "pk",
         "mentee_enrollment",
@@ -20,7 +20,7 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(admin.ModelAdmin[MatchRun]):
     list_display = ["pk", "cycle", "objective", "status", "created_at", "published_at"]
     list_filter = ["status", "objective", "cycle"]
     # The inputs snapshot is never displayed: it holds every member's profile data (and, sealed,

@@ -18,7 +18,7 @@ class RequestForm(forms.Form):
     )
 
     def clean_message(self) -> str:
-        message = self.cleaned_data["message"].strip()
+        message: str = self.cleaned_data["message"].strip()
         if len(message) < 20:
             raise forms.ValidationError(
                 "Write at least a couple of sentences (20 characters or more)."

@@ -8,7 +8,7 @@ from the table, not loaded again).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,11 +211,11 @@ def _words(
     return [text for _, text in reasons]
 
 
-def join_words(items: Any) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def join_words(items: Iterable[str]) -> str:
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _filter_mask(

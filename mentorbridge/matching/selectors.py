@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mentorbridge.core.permissions import is_coordinator
@@ -11,7 +11,7 @@ from mentorbridge.members.models import Member
 from .models import MatchProposal, MatchRun, MentorshipRequest
 
 
-def _requests() -> object:
+def _requests() -> QuerySet[MentorshipRequest]:
     return MentorshipRequest.objects.select_related(
         "cycle__program",
         "mentee_enrollment__member__user",
@@ -26,7 +26,7 @@ def _requests() -> object:
 def get_request_for_member(member: Member, pk: int) -> MentorshipRequest:
     """A request the member sent or received; anyone else's is 'not found'."""
     request = (
-        _requests()  # type: ignore[attr-defined]
+        _requests()
         .filter(pk=pk)
         .filter(Q(mentee_enrollment__member=member) | Q(mentor_enrollment__member=member))
         .first()
@@ -37,7 +37,7 @@ def get_request_for_member(member: Member, pk: int) -> MentorshipRequest:
 
 
 def get_request_for_mentor(member: Member, pk: int) -> MentorshipRequest:
-    request = _requests().filter(pk=pk, mentor_enrollment__member=member).first()  # type: ignore[attr-defined]
+    request = _requests().filter(pk=pk, mentor_enrollment__member=member).first()
     if request is None:
         raise Http404("No such request.")
     return request
@@ -45,7 +45,7 @@ def get_request_for_mentor(member: Member, pk: int) -> MentorshipRequest:
 
 def get_request_by_id(pk: int) -> MentorshipRequest:
     """For signed email links, where the signature is the permission."""
-    request = _requests().filter(pk=pk).first()  # type: ignore[attr-defined]
+    request = _requests().filter(pk=pk).first()
     if request is None:
         raise Http404("No such request.")
     return request

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorbridge.core import clock
+from mentorbridge.core.htmx import HtmxHttpRequest
 from mentorbridge.core.links import url_former
 from mentorbridge.core.refusals import Refusal, refusal_shown
 from mentorbridge.members.selectors import member_for_user
@@ -34,7 +35,7 @@ def _mentee_enrollment(request: HttpRequest, pk: int) -> Enrollment:
 
 @require_GET
 @login_required
-def find(request: HttpRequest, pk: int) -> HttpResponse:
+def find(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     enrollment = _mentee_enrollment(request, pk)
     form = FindForm(request.GET or None)
     if request.GET and not form.is_valid():
@@ -45,7 +46,7 @@ def find(request: HttpRequest, pk: int) -> HttpResponse:
     page = recommendations.for_mentee(enrollment, filters=filters, limit=20, entry=entry)
     _cards(enrollment, page)
     context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "matching/_recommendations.html", context)
     return render(
         request,
@@ -268,7 +269,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The email's one-click link. GET shows one button (mail scanners prefetch links, so a GET
     never changes anything); POST answers, authenticated by the signed token. Rate limited per
     address and per token (settings.ACCOUNT_RATE_LIMITS["request_answer"]): a link is a credential."""
-    limited = ratelimit.consume_or_429(request, action="request_answer", key=token, limit_get=True)
+    limited: HttpResponse | None = ratelimit.consume_or_429(
+        request, action="request_answer", key=token, limit_get=True
+    )
     if limited is not None:
         return limited
     try:

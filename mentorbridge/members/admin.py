@@ -13,13 +13,14 @@ from .models import (
     Member,
     MembershipCategory,
     StageChange,
+    Taxonomy,
     Topic,
     TrainingStage,
 )
 
 
 @admin.register(Interest, Topic, Language, MembershipCategory)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(admin.ModelAdmin[Taxonomy]):
     list_display = ["name", "slug", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "slug"]
@@ -34,7 +35,9 @@ class TrainingStageAdmin(TaxonomyAdmin):
 
 
 @admin.action(description="Approve selected institutions")
-def approve(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+def approve(
+    modeladmin: admin.ModelAdmin[Institution], request: HttpRequest, queryset: QuerySet[Institution]
+) -> None:
     for institution in queryset.filter(is_approved=False):
         institution.is_approved = True
         institution.save(update_fields=["is_approved"])  # a save: the mentor pools hear of it
@@ -42,7 +45,7 @@ def approve(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QueryS
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(admin.ModelAdmin[Institution]):
     list_display = ["name", "city", "region", "country", "has_ct_program", "is_approved"]
     list_filter = ["is_approved", "has_ct_program", "country"]
     search_fields = ["name", "city", "region"]
@@ -51,7 +54,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(admin.ModelAdmin[Member]):
     # Private identity answers are deliberately not registered in the admin: nobody browses them.
     list_display = ["display_name", "user", "stage", "institution", "created_at"]
     list_filter = ["stage__kind", "stage", "home_has_ct_program", "membership_category"]
@@ -80,7 +83,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(admin.ModelAdmin[StageChange]):
     """The audit trail of stage changes: read-only; decisions are made on the coordinators' queue."""
 
     list_display = [

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
+from mentorbridge.core.forms import choice_field, model_choice_field
+
 from .models import (
     Institution,
     Interest,
@@ -28,7 +30,7 @@ def _yes_no(value: Any) -> bool | None:
     return {"true": True, "false": False, True: True, False: False}.get(value)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Member]):
     time_zone = forms.ChoiceField(
         choices=[(name, name.replace("_", " ")) for name in time_zone_names()],
         help_text="Meeting times are shown to you in this time zone.",
@@ -97,13 +99,17 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["stage"].required = True
-        self.fields["stage"].queryset = TrainingStage.objects.active()  # type: ignore[attr-defined]
-        self.fields["membership_category"].queryset = MembershipCategory.objects.active()  # type: ignore[attr-defined]
-        self.fields["institution"].queryset = Institution.objects.visible_to(member)  # type: ignore[attr-defined]
-        self.fields["languages"].queryset = Language.objects.active()  # type: ignore[attr-defined]
-        self.fields["interests"].queryset = Interest.objects.active()  # type: ignore[attr-defined]
-        self.fields["topics_wanted"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
-        self.fields["topics_offered"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "stage", TrainingStage).queryset = TrainingStage.objects.active()
+        model_choice_field(
+            self, "membership_category", MembershipCategory
+        ).queryset = MembershipCategory.objects.active()
+        model_choice_field(
+            self, "institution", Institution
+        ).queryset = Institution.objects.visible_to(member)
+        model_choice_field(self, "languages", Language).queryset = Language.objects.active()
+        model_choice_field(self, "interests", Interest).queryset = Interest.objects.active()
+        model_choice_field(self, "topics_wanted", Topic).queryset = Topic.objects.active()
+        model_choice_field(self, "topics_offered", Topic).queryset = Topic.objects.active()
         if member.stage is not None and "mentor" not in member.roles():
             # A student mentors nobody: the question is for residents, fellows and surgeons.
             del self.fields["topics_offered"]
@@ -139,14 +145,14 @@ class ProfileForm(forms.ModelForm):
         return name
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
+        phone: str = self.cleaned_data["phone"].strip()
         digits = [c for c in phone if c.isdigit()]
         if phone and (len(digits) < 7 or any(c not in "+0123456789 ()-." for c in phone)):
             raise forms.ValidationError("Enter a phone number with digits, spaces, + ( ) - only.")
         return phone
 
 
-class PrivateIdentityForm(forms.ModelForm):
+class PrivateIdentityForm(forms.ModelForm[PrivateIdentity]):
     """Optional answers; saved only with consent, cleared when consent is withdrawn."""
 
     underrepresented_in_medicine = forms.TypedChoiceField(
@@ -190,7 +196,7 @@ class PrivateIdentityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["underrepresented_in_medicine"].choices = YES_NO_UNSURE  # type: ignore[attr-defined]
+        choice_field(self, "underrepresented_in_medicine").choices = YES_NO_UNSURE
         for name in ("underrepresented_in_medicine", "first_generation", "international_graduate"):
             value = getattr(self.instance, name)
             if value is not None:
@@ -227,7 +233,7 @@ class PrivateIdentityForm(forms.ModelForm):
         return identity
 
 
-class InstitutionProposalForm(forms.ModelForm):
+class InstitutionProposalForm(forms.ModelForm[Institution]):
     class Meta:
         model = Institution
         fields: ClassVar = ["name", "city", "region", "country", "has_ct_program"]

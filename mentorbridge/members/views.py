@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorbridge.core.models import EmailSettings
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import refusal_shown
 
 from . import services
 from .forms import InstitutionProposalForm, PrivateIdentityForm, ProfileForm
-from .models import Institution, PrivateIdentity, StageChange, is_coordinator
+from .models import Institution, PrivateIdentity, StageChange
 from .selectors import get_member_for_viewer, member_for_user
 
 
@@ -122,7 +123,7 @@ def propose_institution(request: HttpRequest) -> HttpResponse:
     return render(request, "members/propose_institution.html", {"form": form})
 
 
-class EmailSettingsForm(forms.ModelForm):
+class EmailSettingsForm(forms.ModelForm[EmailSettings]):
     class Meta:
         model = EmailSettings
         fields: ClassVar = ["meetings", "messages", "reminders", "task_force"]

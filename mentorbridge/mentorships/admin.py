@@ -6,7 +6,7 @@ from .models import AtRisk, AuditEntry, CheckIn, Mentorship, Report, Resource
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
     list_display = [
         "pk",
         "mentee",
@@ -40,7 +40,7 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(admin.ModelAdmin[Resource]):
     list_display = ["title", "url", "is_active"]
     list_filter = ["is_active", "topics"]
     search_fields = ["title", "description"]
@@ -48,18 +48,18 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AtRisk)
-class AtRiskAdmin(admin.ModelAdmin):
+class AtRiskAdmin(admin.ModelAdmin[AtRisk]):
     list_display = ["mentorship", "reason", "created_at", "resolved_at"]
     list_filter = ["reason", "resolved_at"]
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(admin.ModelAdmin[Report]):
     list_display = ["mentorship", "reporter", "block", "created_at"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(admin.ModelAdmin[CheckIn]):
     """The Task Force reads the check-ins here; members' answers are never edited."""
 
     list_display = [
@@ -85,7 +85,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["mentorship", "viewer", "viewed_at"]
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:

@@ -81,4 +81,5 @@ def meeting_invite(
         attendee.params["rsvp"] = "FALSE"
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
-    return calendar.to_ical().decode()
+    ical: bytes = calendar.to_ical()
+    return ical.decode()

@@ -11,12 +11,13 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from mentorbridge.core import clock, widgets
+from mentorbridge.core.forms import choice_field
 from mentorbridge.members.models import Member, Topic
 
 from .models import Agreement, CheckIn, Goal, Meeting, Resource
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(forms.ModelForm[Agreement]):
     class Meta:
         model = Agreement
         fields: ClassVar = ["goals", "meeting_frequency", "communication", "confidentiality"]
@@ -172,7 +173,7 @@ def share_topic_choices(*page_forms: forms.Form) -> None:
     options = field.iterator(field)
     choices = [options.choice(topic) for topic in field.queryset]
     for form in page_forms:
-        form.fields["topics"].choices = choices  # type: ignore[attr-defined]
+        choice_field(form, "topics").choices = choices
 
 
 class MessageForm(forms.Form):
@@ -184,7 +185,7 @@ class MessageForm(forms.Form):
     )
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(forms.ModelForm[Goal]):
     milestones = forms.CharField(
         label="Milestones (optional, one per line)",
         required=False,
@@ -236,7 +237,7 @@ class ReportForm(forms.Form):
     )
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(forms.ModelForm[CheckIn]):
     rating = forms.TypedChoiceField(
         label="How is the mentorship going? (1 poor – 5 excellent)",
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -295,7 +296,7 @@ class RiskNoteForm(forms.Form):
     resolve = forms.BooleanField(label="Resolved", required=False)
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(forms.ModelForm[Resource]):
     url = forms.URLField(
         label="Link",
         max_length=500,

@@ -7,7 +7,7 @@ from django import forms
 from .models import Outcome
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(forms.ModelForm[Outcome]):
     class Meta:
         model = Outcome
         fields: ClassVar = [

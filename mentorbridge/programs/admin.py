@@ -10,7 +10,7 @@ from django.contrib import admin
 from .models import DEFAULT_WEIGHTS, CalendarDate, Cycle, Enrollment, Program
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(forms.ModelForm[Program]):
     class Meta:
         model = Program
         fields = "__all__"  # noqa: DJ007 - coordinators edit every rule of a program
@@ -38,20 +38,20 @@ class ProgramForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(admin.ModelAdmin[Program]):
     form = ProgramForm
     list_display = ["name", "matching_mode", "default_mentor_capacity", "response_days"]
     filter_horizontal = ["mentee_stages", "mentor_stages"]
     prepopulated_fields = {"slug": ("name",)}
 
 
-class CalendarInline(admin.TabularInline):
+class CalendarInline(admin.TabularInline[CalendarDate, Cycle]):
     model = CalendarDate
     extra = 0
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(admin.ModelAdmin[Cycle]):
     inlines = [CalendarInline]
     list_display = [
         "name",
@@ -66,7 +66,7 @@ class CycleAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class EnrollmentAdminForm(forms.ModelForm):
+class EnrollmentAdminForm(forms.ModelForm[Enrollment]):
     class Meta:
         model = Enrollment
         exclude = ["target_programs"]  # noqa: DJ006 - the mentee's own choice, not the admin's
@@ -98,7 +98,7 @@ class EnrollmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(admin.ModelAdmin[Enrollment]):
     form = EnrollmentAdminForm
     list_display = ["member", "cycle", "role", "status", "capacity", "mentee_count"]
     list_filter = ["cycle__program", "cycle", "role", "status"]

@@ -8,12 +8,13 @@ from typing import Any, ClassVar
 from django import forms
 
 from mentorbridge.core import clock
+from mentorbridge.core.forms import model_choice_field
 from mentorbridge.members.models import Institution, Language, Member, PrivateIdentity, Topic
 
 from .models import Cycle, Enrollment
 
 
-class MenteeEnrollmentForm(forms.ModelForm):
+class MenteeEnrollmentForm(forms.ModelForm[Enrollment]):
     class Meta:
         model = Enrollment
         fields: ClassVar = [
@@ -59,11 +60,11 @@ class MenteeEnrollmentForm(forms.ModelForm):
         self.member = member
         self.fields["goals"].required = True
         self.fields["topics"].required = True
-        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
-        self.fields["target_programs"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
-            is_approved=True, has_ct_program=True
-        )
-        self.fields["language"].queryset = Language.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "topics", Topic).queryset = Topic.objects.active()
+        model_choice_field(
+            self, "target_programs", Institution
+        ).queryset = Institution.objects.filter(is_approved=True, has_ct_program=True)
+        model_choice_field(self, "language", Language).queryset = Language.objects.active()
         if not self.instance.pk:
             self.initial.setdefault("goals", member.goals)
             self.initial.setdefault("topics", list(member.topics_wanted.all()))
@@ -93,7 +94,7 @@ class MenteeEnrollmentForm(forms.ModelForm):
         return data
 
 
-class MentorEnrollmentForm(forms.ModelForm):
+class MentorEnrollmentForm(forms.ModelForm[Enrollment]):
     capacity = forms.TypedChoiceField(
         label="How many mentees can you take this cycle?",
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -114,7 +115,7 @@ class MentorEnrollmentForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["topics"].required = True
-        self.fields["topics"].queryset = Topic.objects.active()  # type: ignore[attr-defined]
+        model_choice_field(self, "topics", Topic).queryset = Topic.objects.active()
         self.fields["hours_per_month"].required = True
         if not self.instance.pk:
             self.initial.setdefault("capacity", default_capacity)
@@ -130,7 +131,7 @@ class MentorEnrollmentForm(forms.ModelForm):
         return int(hours)
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(forms.ModelForm[Cycle]):
     class Meta:
         model = Cycle
         fields: ClassVar = [

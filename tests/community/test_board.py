@@ -146,6 +146,13 @@ def test_three_reports_hide_a_post_until_a_coordinator_decides(
     assert not BoardReport.objects.filter(resolved_at__isnull=True).exists()
 
 
+def test_a_report_or_moderation_names_its_post(student: Member, coordinator: Member) -> None:
+    with pytest.raises(TypeError, match="a question or an answer"):
+        board.report_file(by=student, reason="rude")
+    with pytest.raises(TypeError, match="a question or an answer"):
+        board.visibility_set(by=coordinator, hidden=True)
+
+
 def test_only_coordinators_hide_promote_and_moderate(
     answer: Answer, student: Member, resident: Member
 ) -> None:

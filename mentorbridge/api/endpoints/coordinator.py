@@ -7,7 +7,11 @@ from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
+
+# `Query(default, ge=...)` as a default: the function ninja.Query calls (ninja.Query itself is,
+# to mypy, the generic alias `Query[T]`, and calling it without a parameter is an error).
+from ninja.params.functions import Query
 
 from mentorbridge.dashboard import exports
 from mentorbridge.dashboard import figures as dashboard_figures

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Router
+
+# `Query(default, ge=...)` as a default: the function ninja.Query calls (ninja.Query itself is,
+# to mypy, the generic alias `Query[T]`, and calling it without a parameter is an error).
+from ninja.params.functions import Query
 
 from mentorbridge.matching import recommendations
 from mentorbridge.matching.forms import FindForm
@@ -165,7 +169,7 @@ def enrollment_create(request: HttpRequest, payload: EnrollmentIn) -> Any:
     member = caller(request).member
     cycle = get_cycle(payload.cycle)
     form: MenteeEnrollmentForm | MentorEnrollmentForm
-    if payload.role == Enrollment.Role.MENTEE:
+    if Enrollment.Role(payload.role) == Enrollment.Role.MENTEE:
         form = MenteeEnrollmentForm(member=member)
     else:
         form = MentorEnrollmentForm(

@@ -10,7 +10,11 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Router
+
+# `Query(default, ge=...)` as a default: the function ninja.Query calls (ninja.Query itself is,
+# to mypy, the generic alias `Query[T]`, and calling it without a parameter is an error).
+from ninja.params.functions import Query
 
 from mentorbridge.core.notifications import notifications_mark_read
 from mentorbridge.core.selectors import get_notification_for_user, notifications_for_user

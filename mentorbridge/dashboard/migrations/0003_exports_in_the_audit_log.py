@@ -11,7 +11,7 @@ from django.db import migrations
 CHANGE = 2  # django.contrib.admin.models.CHANGE, as audit_export records exports
 
 
-def copy_exports(apps, schema_editor):  # type: ignore[no-untyped-def]
+def copy_exports(apps, schema_editor):
     DataExport = apps.get_model("dashboard", "DataExport")
     LogEntry = apps.get_model("admin", "LogEntry")
     ContentType = apps.get_model("contenttypes", "ContentType")

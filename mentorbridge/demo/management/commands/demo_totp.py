@@ -14,7 +14,8 @@ from mentorbridge.demo.people import DEMO_TOTP_SECRET
 
 def current_code() -> str:
     counter = int(time.time()) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+    code: str = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+    return code
 
 
 class Command(BaseCommand):
