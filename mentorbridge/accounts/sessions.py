@@ -26,6 +26,7 @@ class SessionStore(CachedDBStore):
     _cache: BaseCache  # set by Django's store (not in its type stubs)
 
     def load(self) -> dict[str, Any]:
+        data: dict[str, Any] | None
         try:
             data = self._cache.get(self.cache_key)
         except Exception:  # an unreachable cache, or a key the backend refuses (Django #17810)
@@ -36,9 +37,9 @@ class SessionStore(CachedDBStore):
         row = self._get_session_from_db()  # type: ignore[attr-defined]
         if not row:
             return {}
-        data = self.decode(row.session_data)
+        decoded = self.decode(row.session_data)
         try:
-            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+            self._cache.set(self.cache_key, decoded, self.get_expiry_age(expiry=row.expire_date))
         except Exception:
             logger.warning("Session cache unreachable: the session is not cached")
-        return data
+        return decoded
