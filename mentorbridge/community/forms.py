@@ -12,6 +12,7 @@ from mentorbridge.members.models import Member, Topic, time_zone_names
 from mentorbridge.mentorships.forms import MeetingLogForm
 from mentorbridge.programs.models import Cycle, Program
 
+from .circles import CIRCLE_FIELDS
 from .models import CIRCLE_MAX_MENTEES, CIRCLE_MIN_MENTEES, Circle, FlashEvent, Question
 
 
@@ -150,16 +151,8 @@ class CircleForm(forms.ModelForm[Circle]):
 
     class Meta:
         model = Circle
-        fields: ClassVar = [
-            "cycle",
-            "title",
-            "topic",
-            "description",
-            "max_mentees",
-            "starts_on",
-            "ends_on",
-            "cadence",
-        ]
+        # The fields circles.circle_propose writes, so the two cannot drift apart.
+        fields: ClassVar = ["cycle", *CIRCLE_FIELDS]
         widgets: ClassVar = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "starts_on": forms.DateInput(attrs={"type": "date"}),
