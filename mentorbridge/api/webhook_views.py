@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorbridge.core.permissions import coordinator_required
+from mentorbridge.core.refusals import Refusal, refusal_shown
 
 from . import webhooks as services
 from .forms import DeliveryFilterForm, WebhookForm
@@ -36,6 +37,9 @@ def webhooks(request: HttpRequest) -> HttpResponse:
                 )
             except services.WebhookError as error:
                 form.add_error("url", str(error))
+                status = 400
+            except Refusal as refused:
+                form.add_error(None, str(refused))
                 status = 400
             else:
                 form = WebhookForm()
@@ -76,29 +80,34 @@ def _detail(
 @require_POST
 @coordinator_required
 def webhook_rotate(request: HttpRequest, pk: int) -> HttpResponse:
-    hook = services.webhook_secret_rotate(webhook=get_webhook_for_coordinator(request.user, pk))
-    # Shown on this answer only (no redirect: the secret must not sit in a message or a URL).
-    return _detail(request, hook, new_secret=hook.secret)
+    hook = get_webhook_for_coordinator(request.user, pk)
+    with refusal_shown(request):
+        hook = services.webhook_secret_rotate(webhook=hook, by=request.user)
+        # Shown on this answer only (no redirect: the secret must not sit in a message or a URL).
+        return _detail(request, hook, new_secret=hook.secret)
+    return redirect("api_webhooks")
 
 
 @require_POST
 @coordinator_required
 def webhook_active(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
-    hook = services.webhook_set_active(
-        webhook=get_webhook_for_coordinator(request.user, pk), active=active
-    )
-    messages.success(
-        request,
-        "Deliveries resumed." if active else "Stopped: no deliveries until you resume it.",
-    )
-    return redirect("api_webhook", hook.pk)
+    hook = get_webhook_for_coordinator(request.user, pk)
+    with refusal_shown(request):
+        services.webhook_set_active(webhook=hook, active=active, by=request.user)
+        messages.success(
+            request,
+            "Deliveries resumed." if active else "Stopped: no deliveries until you resume it.",
+        )
+        return redirect("api_webhook", hook.pk)
+    return redirect("api_webhooks")
 
 
 @require_POST
 @coordinator_required
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     hook = get_webhook_for_coordinator(request.user, pk)
-    services.webhook_delete(webhook=hook)
-    messages.success(request, f"Deleted the webhook for {hook.url} and its delivery history.")
+    with refusal_shown(request):
+        services.webhook_delete(webhook=hook, by=request.user)
+        messages.success(request, f"Deleted the webhook for {hook.url} and its delivery history.")
     return redirect("api_webhooks")

@@ -8,6 +8,10 @@ same `id`, which the receiver keeps to drop repeats.
 
 Signature: `X-MentorBridge-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the
 webhook's secret (docs/api.md shows the check).
+
+Registering, re-keying, stopping, resuming and deleting a webhook are coordinators' changes: each
+service refuses anyone else itself, and records who did it in the audit log, in the change's own
+transaction (never the secret).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from django.db import transaction
 from django_tasks import task
 
 from mentorbridge.core import clock
+from mentorbridge.core.audit import audit_record
+from mentorbridge.core.permissions import is_coordinator
 from mentorbridge.core.refusals import Refusal
 
 from .models import Webhook, WebhookDelivery, WebhookEvent
@@ -225,30 +231,79 @@ def webhook_url_check(url: str) -> str:
     return url
 
 
+def _coordinator(by: Any) -> None:
+    """The check every webhook change makes first: webhooks send members' events to outside URLs,
+    so only the Task Force registers, re-keys, stops or deletes one (and the audit log says who)."""
+    if not is_coordinator(by):
+        raise Refusal("Only Task Force coordinators manage webhooks.")
+
+
+GONE = "This webhook was deleted meanwhile."
+
+
+def _events_words(events: list[str]) -> str:
+    return ", ".join(events) or "none"
+
+
 def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
-    return Webhook.objects.create(
-        created_by=by, url=webhook_url_check(url), events=sorted(set(events)), secret=new_secret()
-    )
+    """Register `url` for `events`, with a new signing secret (shown to the caller once; never in
+    the audit entry)."""
+    _coordinator(by)
+    checked = webhook_url_check(url)
+    events = sorted(set(events))
+    with transaction.atomic():
+        hook = Webhook.objects.create(
+            created_by=by, url=checked, events=events, secret=new_secret()
+        )
+        audit_record(
+            actor=by,
+            target=hook,
+            kind="add",
+            message=f"Registered a webhook for {hook.url} (events: {_events_words(events)})",
+        )
+    return hook
 
 
-def webhook_secret_rotate(*, webhook: Webhook) -> Webhook:
+def webhook_secret_rotate(*, webhook: Webhook, by: Any) -> Webhook:
     """A new signing secret, at once: deliveries from now on are signed with it (the receiver
     must take the new one; the old one stops being valid)."""
-    Webhook.objects.filter(pk=webhook.pk).update(secret=new_secret())
+    _coordinator(by)
+    with transaction.atomic():
+        if not Webhook.objects.filter(pk=webhook.pk).update(secret=new_secret()):
+            raise Refusal(GONE)
+        audit_record(actor=by, target=webhook, message="Rotated the signing secret")
     webhook.refresh_from_db()
     return webhook
 
 
-def webhook_set_active(*, webhook: Webhook, active: bool) -> Webhook:
+def webhook_set_active(*, webhook: Webhook, active: bool, by: Any) -> Webhook:
     """Stop (or resume) a webhook: a stopped one gets no new deliveries, and its pending ones
     are not posted; its history is kept."""
-    Webhook.objects.filter(pk=webhook.pk).update(is_active=active)
+    _coordinator(by)
+    with transaction.atomic():
+        if not Webhook.objects.filter(pk=webhook.pk).update(is_active=active):
+            raise Refusal(GONE)
+        audit_record(
+            actor=by,
+            target=webhook,
+            message="Resumed deliveries" if active else "Stopped deliveries",
+        )
     webhook.refresh_from_db()
     return webhook
 
 
-def webhook_delete(*, webhook: Webhook) -> None:
-    """Remove a webhook and its delivery history."""
+def webhook_delete(*, webhook: Webhook, by: Any) -> None:
+    """Remove a webhook and its delivery history. The audit entry is written first, while the
+    webhook still has its pk (the entry keeps the pk and URL as text, so it outlives the row)."""
+    _coordinator(by)
     with transaction.atomic():
+        audit_record(
+            actor=by,
+            target=webhook,
+            kind="delete",
+            message=f"Deleted the webhook for {webhook.url} and its delivery history",
+        )
         WebhookDelivery.objects.filter(webhook=webhook).delete()
-        Webhook.objects.filter(pk=webhook.pk).delete()
+        deleted, _ = Webhook.objects.filter(pk=webhook.pk).delete()
+        if not deleted:  # another coordinator's delete won: roll back this entry
+            raise Refusal(GONE)

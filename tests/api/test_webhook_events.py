@@ -32,8 +32,8 @@ ROSTER = (
 )
 
 
-def subscribe(url: str, events: list[str]) -> str:
-    return webhooks.webhook_create(by=None, url=url, events=events).secret
+def subscribe(world: World, url: str, events: list[str]) -> str:
+    return webhooks.webhook_create(by=world.coordinator.user, url=url, events=events).secret
 
 
 def events_of(state: Receiver) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ def test_member_imported_is_delivered_from_the_roster_import(
     world: World, receiver: tuple[Receiver, str], django_capture_on_commit_callbacks: Any
 ) -> None:
     state, url = receiver
-    secret = subscribe(url, ["member.imported"])
+    secret = subscribe(world, url, ["member.imported"])
     upload = RosterUpload.objects.create(filename="roster.csv", content=ROSTER.encode())
     sheet = roster.read_roster("roster.csv", ROSTER.encode())
     plan = roster.plan_roster(sheet, roster.guess_mapping(sheet.headers))
@@ -79,7 +79,7 @@ def test_match_run_published_is_delivered_from_publishing_a_run(
     world: World, receiver: tuple[Receiver, str], django_capture_on_commit_callbacks: Any
 ) -> None:
     state, url = receiver
-    secret = subscribe(url, ["match_run.published"])
+    secret = subscribe(world, url, ["match_run.published"])
     run = runs.match_run_create(cycle=world.cycle, by=world.coordinator.user, objective="coverage")
     runs.match_run_execute(run_id=run.pk)
     assert not state.received  # creating and computing a run is not publishing it
@@ -109,7 +109,7 @@ def test_a_webhook_for_other_events_hears_neither(
     world: World, receiver: tuple[Receiver, str], django_capture_on_commit_callbacks: Any
 ) -> None:
     state, url = receiver
-    subscribe(url, ["mentorship.closed"])
+    subscribe(world, url, ["mentorship.closed"])
     run = runs.match_run_create(cycle=world.cycle, by=world.coordinator.user, objective="coverage")
     runs.match_run_execute(run_id=run.pk)
     upload = RosterUpload.objects.create(filename="roster.csv", content=ROSTER.encode())

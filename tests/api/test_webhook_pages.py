@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hook() -> Webhook:
+def hook(coordinator: Member) -> Webhook:
     return webhooks.webhook_create(
-        by=None, url="http://127.0.0.1:9/hook", events=["mentorship.closed"]
+        by=coordinator.user, url="http://127.0.0.1:9/hook", events=["mentorship.closed"]
     )
 
 

@@ -252,7 +252,9 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Any:
     summary="Stop a webhook (its delivery history is kept)",
 )
 def webhook_delete(request: HttpRequest, webhook_id: int) -> Any:
-    hook = webhook_services.webhook_set_active(webhook=_webhook(request, webhook_id), active=False)
+    hook = webhook_services.webhook_set_active(
+        webhook=_webhook(request, webhook_id), active=False, by=caller(request).user
+    )
     return out.webhook(hook)
 
 
