@@ -250,6 +250,14 @@ def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
     the audit entry)."""
     _coordinator(by)
     checked = webhook_url_check(url)
+    if "@" in urlsplit(checked).netloc:
+        # Refused at registration only (a webhook registered before still delivers): a URL's user
+        # and password would be shown on the webhook pages, in the API's answers and in the audit
+        # log, and each delivery is signed instead, which the receiver checks.
+        raise WebhookError(
+            "Leave the user name and password out of the URL: every delivery is signed with "
+            "the webhook's secret, which the receiver checks instead."
+        )
     events = sorted(set(events))
     with transaction.atomic():
         hook = Webhook.objects.create(

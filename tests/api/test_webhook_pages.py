@@ -105,6 +105,19 @@ def test_the_api_refuses_internal_urls_the_same_way(
     assert not Webhook.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "url", ["https://user:hunter2@example.org/hook", "https://hunter2@example.org/hook"]
+)
+def test_credentials_in_the_url_are_refused(coordinator: Member, url: str) -> None:
+    answer = api_for(coordinator).post(
+        "/coordinator/webhooks", {"url": url, "events": ["mentorship.closed"]}
+    )
+    assert answer.status_code == 422
+    assert "user name and password" in answer.json()["detail"]
+    assert b"hunter2" not in answer.content
+    assert not Webhook.objects.exists()
+
+
 def test_a_public_address_is_accepted_with_internal_urls_off(
     coordinator: Member, settings: Any
 ) -> None:
