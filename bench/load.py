@@ -13,14 +13,16 @@ What it does, all on this machine (loopback only; every loop is bounded in users
    from the same data.
 2. Starts the production shape with deploy/serve.sh (the same gunicorn config, DEBUG=false, Redis
    cache, db_worker processes and periodic jobs as `make serve`) on a free port, with settings
-   bench.load_server: the product's URLs plus one bare Django view (bench/load_urls.py).
+   bench.load_server: the product's URLs plus two peers (bench/load_urls.py): a bare Django view
+   and the signed-in layout with no content.
 3. Mixed load (bench/load_users.py): students browse Find a mentor and send requests, pairs open
    their workspace, message and propose meetings, everyone reads notifications, a coordinator opens
    the dashboards and starts a match run of the whole cycle, which the task workers compute while
    the load runs (its duration is reported).
-4. Capacity: each key page alone (Find a mentor, workspace, notifications) and the bare view, with
-   closed-loop clients and no think time; a page's ratio is its requests per second over the bare
-   view's, in the same server.
+4. Capacity: each key page alone (Find a mentor, workspace, notifications), the layout page and
+   the bare view, with closed-loop clients and no think time. Each page's requests per second are
+   given over the bare view's and the layout page's, in the same server, and over the mixed
+   load's total rate (the modeled peak): docs/operations.md says which of these are goals.
 
 Prints a table, then one JSON line with every figure. Needs PostgreSQL and Redis (as `make serve`).
 """
@@ -512,6 +514,7 @@ def main() -> None:
             ("find a mentor", "FindCapacity"),
             ("workspace", "WorkspaceCapacity"),
             ("notifications", "NotificationsCapacity"),
+            ("layout only", "LayoutCapacity"),
             ("bare view", "BareCapacity"),
         ):
             stats = locust(url, plan_path, out, [cls], args.capacity_users, capacity_seconds)
@@ -564,6 +567,10 @@ def report(
     members, pairs, mentees, mentors = sizes
     total = mixed.get("Aggregated", {"count": 0, "failures": 0, "rps": 0.0, "p95_ms": 0})
     bare = capacity["bare view"]["rps"] or float("nan")
+    layout = capacity.get("layout only", {}).get("rps") or float("nan")
+    # The modeled peak: the mixed load's request rate over every page (its users and think time
+    # set it, not the machine). A key page alone must carry it twice over (docs/operations.md).
+    peak = total["rps"] or float("nan")
     print(
         f"Load: {members:,} members, {pairs:,} mentorships, 2 open cycles; gunicorn "
         f"{web_workers} workers (deploy/gunicorn.conf.py), {task_workers} task workers; "
@@ -579,11 +586,13 @@ def report(
             f"{s['p50_ms']:>7.0f}{s['p95_ms']:>7.0f}{s['p99_ms']:>7.0f}"
         )
     print(f"\ncapacity ({capacity_users} clients, no think time, {capacity_seconds} s each)")
-    print(f"{'page':<28}{'req/s':>8}{'p95':>7}{'fail':>6}{'of bare':>9}")
+    print(
+        f"{'page':<28}{'req/s':>8}{'p95':>7}{'fail':>6}{'of bare':>9}{'of layout':>11}{'× peak':>9}"
+    )
     for name, s in capacity.items():
         print(
             f"{name:<28}{s['rps']:>8.1f}{s['p95_ms']:>7.0f}{s['failures']:>6.0f}"
-            f"{s['rps'] / bare:>9.0%}"
+            f"{s['rps'] / bare:>9.0%}{s['rps'] / layout:>11.0%}{s['rps'] / peak:>8.1f}×"
         )
     status, match_s, proposals, during = match
     print(
@@ -616,6 +625,14 @@ def report(
         "ratio_to_bare": {
             name: round(capacity[name]["rps"] / bare, 3) for name in KEY_PAGES if name in capacity
         },
+        "ratio_to_layout": {
+            name: round(capacity[name]["rps"] / layout, 3)
+            for name in (*KEY_PAGES, "bare view")
+            if name in capacity
+        },
+        "times_peak": {
+            name: round(capacity[name]["rps"] / peak, 2) for name in KEY_PAGES if name in capacity
+        },
         "match_run_status": status,
         "match_run_s": round(match_s, 1) if match_s is not None else None,
         "match_run_proposals": proposals,
@@ -624,12 +641,23 @@ def report(
         "clone_s": round(clone_s, 1),
         "logs": str(out),
     }
-    figures["goals_met"] = bool(
-        errors == 0
-        and all(figures["ratio_to_bare"].get(n, 0) >= 0.4 for n in KEY_PAGES)
-        and total["p95_ms"] < 300
-        and during
-    )
+    # Issue 11's goals as docs/operations.md ("Goals, and one changed") states them. The 40%-of-
+    # the-bare-view ratio is still reported (ratio_to_bare, bare_40pct) but no longer gates.
+    figures["bare_40pct"] = {n: figures["ratio_to_bare"].get(n, 0) >= 0.4 for n in KEY_PAGES}
+    figures["goals"] = {
+        "no errors": errors == 0,
+        "mixed load p95 under 300 ms": total["p95_ms"] < 300,
+        "match run finished during the load": bool(during),
+        "each key page alone carries twice the peak": all(
+            figures["times_peak"].get(n, 0) >= 2 for n in KEY_PAGES
+        ),
+        "each key page alone p95 under 300 ms": all(
+            0 < capacity.get(n, {}).get("p95_ms", 0) < 300 for n in KEY_PAGES
+        ),
+    }
+    figures["goals_met"] = all(figures["goals"].values())
+    for goal, met in figures["goals"].items():
+        print(f"goal: {goal}: {'met' if met else 'NOT met'}")
     print(json.dumps(figures))
 
 

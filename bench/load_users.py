@@ -201,6 +201,15 @@ class NotificationsCapacity(Capacity):
         self.get("/notifications/", "notifications")
 
 
+class LayoutCapacity(Capacity):
+    def on_start(self) -> None:
+        self.use(next(_pairs)["session"])
+
+    @task
+    def page(self) -> None:
+        self.get("/bench/layout", "layout only")
+
+
 class BareCapacity(Capacity):
     def on_start(self) -> None:
         self.use(next(_pairs)["session"])
