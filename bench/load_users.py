@@ -192,28 +192,27 @@ class WorkspaceCapacity(Capacity):
         self.get(self.url, "workspace")
 
 
-class NotificationsCapacity(Capacity):
+class SignedInPageCapacity(Capacity):
+    """One page at one URL, for a pair's member (the pages below differ only in that)."""
+
+    abstract = True
+    page_url = page_name = ""
+
     def on_start(self) -> None:
         self.use(next(_pairs)["session"])
 
     @task
     def page(self) -> None:
-        self.get("/notifications/", "notifications")
+        self.get(self.page_url, self.page_name)
 
 
-class LayoutCapacity(Capacity):
-    def on_start(self) -> None:
-        self.use(next(_pairs)["session"])
-
-    @task
-    def page(self) -> None:
-        self.get("/bench/layout", "layout only")
+class NotificationsCapacity(SignedInPageCapacity):
+    page_url, page_name = "/notifications/", "notifications"
 
 
-class BareCapacity(Capacity):
-    def on_start(self) -> None:
-        self.use(next(_pairs)["session"])
+class LayoutCapacity(SignedInPageCapacity):
+    page_url, page_name = "/bench/layout", "layout only"
 
-    @task
-    def page(self) -> None:
-        self.get("/bench/bare", "bare view")
+
+class BareCapacity(SignedInPageCapacity):
+    page_url, page_name = "/bench/bare", "bare view"
