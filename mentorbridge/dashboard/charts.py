@@ -34,11 +34,14 @@ def horizontal_bars(
         width = 0 if value is None else max(round(plot * value / top), 1 if value else 0)
         bars.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#222">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#222">'
+                "<title>{}</title>{}</text>"
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
                 '<text x="{}" y="{}" font-size="12" fill="#222">{}</text>',
                 LABEL_WIDTH - 8,
                 y + 17,
+                # A long label is cut to fit beside its bar; hovering shows it whole.
+                label,
                 label if len(label) <= 30 else label[:29] + "…",
                 LABEL_WIDTH,
                 y + 4,
