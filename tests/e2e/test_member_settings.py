@@ -93,3 +93,24 @@ def test_a_pair_logs_a_meeting_after_the_fact(browser: Any, live_server: Any) ->
     assert page.get_by_text("Meeting logged. It counts in your mentoring record.").is_visible()
     assert Meeting.objects.get(mentorship=pair).status == "held"
     page.context.close()
+
+
+def test_a_field_error_reads_across_the_form_not_in_a_narrow_column(
+    browser: Any, live_server: Any
+) -> None:
+    """Field errors are lists with an id (for aria-describedby); the grid that lays out lists of
+    choices must not take them for one and squeeze each into a 230-pixel column."""
+    student = MemberFactory(full_name="Sam Student", stage=stage("ms3"))
+    page = _signed_in(browser, live_server, student, {"width": 1200, "height": 900})
+    shots = Shots(page, "field-error-width")
+    page.goto(f"{live_server.url}/members/institutions/propose/")
+    page.get_by_role("button", name="Propose institution").click()
+    page.wait_for_load_state()
+    shots("errors")
+    error = page.locator(".field.has-error .errorlist li").first
+    field = page.locator(".field.has-error input").first
+    assert error.is_visible()
+    error_box, field_box = error.bounding_box(), field.bounding_box()
+    assert error_box is not None and field_box is not None
+    assert error_box["width"] >= 0.9 * field_box["width"]
+    page.context.close()
