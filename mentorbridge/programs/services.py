@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 
 from mentorbridge.core import clock
 from mentorbridge.core.audit import audit_record
@@ -99,6 +100,15 @@ def enrollment_update(
     return enrollment
 
 
+def open_requests(enrollment: Enrollment) -> QuerySet[Any]:
+    """The pending requests leaving the cycle withdraws: those the enrollment sent or received."""
+    from mentorbridge.matching.models import MentorshipRequest
+
+    return MentorshipRequest.objects.pending().filter(
+        Q(mentee_enrollment=enrollment) | Q(mentor_enrollment=enrollment)
+    )
+
+
 def enrollment_withdraw(*, enrollment: Enrollment) -> None:
     """Leave a cycle. Open requests are withdrawn; existing mentorships are closed separately."""
     from mentorbridge.matching.models import MentorshipRequest
@@ -106,12 +116,8 @@ def enrollment_withdraw(*, enrollment: Enrollment) -> None:
     with transaction.atomic():
         enrollment.status = Enrollment.Status.WITHDRAWN
         enrollment.save(update_fields=["status"])  # a save: the mentor pool hears of it
-        now = clock.now()
-        MentorshipRequest.objects.pending().filter(mentee_enrollment=enrollment).update(
-            state=MentorshipRequest.State.WITHDRAWN, answered_at=now
-        )
-        MentorshipRequest.objects.pending().filter(mentor_enrollment=enrollment).update(
-            state=MentorshipRequest.State.WITHDRAWN, answered_at=now
+        open_requests(enrollment).update(
+            state=MentorshipRequest.State.WITHDRAWN, answered_at=clock.now()
         )
 
 

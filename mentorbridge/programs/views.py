@@ -156,11 +156,25 @@ def edit_enrollment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leaving a cycle withdraws every open request too, so the button asks first (a GET shows
+    what it will do; only the POST from that page does it)."""
     member = member_for_user(request.user)
     enrollment = get_enrollment_for_member(member, pk)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        messages.info(request, f"You are no longer enrolled in {enrollment.cycle}.")
+        return redirect("programs:index")
+    if request.method == "GET":
+        return render(
+            request,
+            "programs/withdraw.html",
+            {
+                "enrollment": enrollment,
+                "open_requests": services.open_requests(enrollment).count(),
+            },
+        )
     services.enrollment_withdraw(enrollment=enrollment)
     messages.success(
         request, f"You withdrew from {enrollment.cycle}. Your open requests were withdrawn."
