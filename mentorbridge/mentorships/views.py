@@ -167,14 +167,16 @@ def _act(
     action: Callable[[Mentorship, Member], str | None],
     anchor: str = "",
 ) -> HttpResponse:
-    """Run one workspace action for a member of the pair; refusals become messages."""
+    """Run one workspace action for a member of the pair; refusals become messages. Done, the
+    page opens at the section acted on; refused, at the top, where the message is shown (at the
+    section, the reason was out of sight and the action seemed to do nothing)."""
     member = member_for_user(request.user)
     access = get_mentorship_for_member(member, pk, write=True)
-    with refusal_shown(request):
+    with refusal_shown(request) as shown:
         done = action(access.mentorship, member)
         if done:
             messages.success(request, done)
-    return redirect(access.mentorship.get_absolute_url() + anchor)
+    return redirect(access.mentorship.get_absolute_url() + ("#main" if shown.refused else anchor))
 
 
 def _form_errors(form: forms.BaseForm) -> str:

@@ -205,6 +205,20 @@ def test_bad_meetings_change_nothing(
     response = client_for(student).post(url(mentorship, "meetings/"), data, follow=True)
     assert message in response.content.decode()
     assert not Meeting.objects.exists()
+    # The page opens at the top, where the reason is, not at the meetings section below it.
+    assert response.redirect_chain[-1][0].endswith("#main")
+
+
+def test_a_meeting_proposed_opens_the_page_at_the_meetings(
+    mentorship: Mentorship, student: Member
+) -> None:
+    soon = (timezone.now() + dt.timedelta(days=14)).strftime("%Y-%m-%dT10:00")
+    response = client_for(student).post(
+        url(mentorship, "meetings/"),
+        {"starts_at": soon, "duration_minutes": 45, "format": "video"},
+    )
+    assert response["Location"].endswith("#meetings")
+    assert Meeting.objects.exists()
 
 
 def test_an_invalid_profile_time_zone_is_refused_clearly(
