@@ -16,6 +16,8 @@ COLOURS = ("#1f5f8b", "#c8553d", "#588157", "#8d6a9f")
 WIDTH = 560
 ROW = 26
 LABEL_WIDTH = 230
+# The legend's baseline below the x axis: under the axis labels (at 16), never on them.
+LEGEND_BELOW = 40
 
 
 def _number(value: float) -> str:
@@ -61,7 +63,7 @@ def grouped_columns(
     title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]
 ) -> SafeString:
     """Vertical columns per label, one colour per series (the ratings histogram)."""
-    height, bottom, left = 200, 170, 40
+    bottom, left = 170, 40
     top = max([v for _, values in series for v in values] or [0]) or 1
     slot = (WIDTH - left - 10) / max(len(labels), 1)
     width = slot * 0.8 / max(len(series), 1)
@@ -89,17 +91,18 @@ def grouped_columns(
                 label,
             )
         )
-    parts.append(_legend([name for name, _ in series], height - 8))
-    return _svg(title, WIDTH, height + 8, mark_safe("".join(parts)))
+    parts.append(_legend([name for name, _ in series], bottom + LEGEND_BELOW))
+    return _svg(title, WIDTH, bottom + LEGEND_BELOW + 8, mark_safe("".join(parts)))
 
 
 def lines(
     title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]
 ) -> SafeString:
     """One line per series over the labels (activity by month)."""
-    height, bottom, left = 200, 170, 40
+    bottom, left = 170, 40
     top = max([v for _, values in series for v in values] or [0]) or 1
-    step = (WIDTH - left - 20) / max(len(labels) - 1, 1)
+    # The last label is centred on the last point: 40 units from the edge leave it room.
+    step = (WIDTH - left - 40) / max(len(labels) - 1, 1)
     parts = [_axis(left, bottom, top)]
     for s, (_, values) in enumerate(series):
         points = " ".join(
@@ -125,8 +128,8 @@ def lines(
             ),
         )
     )
-    parts.append(_legend([name for name, _ in series], height - 8))
-    return _svg(title, WIDTH, height + 8, mark_safe("".join(parts)))
+    parts.append(_legend([name for name, _ in series], bottom + LEGEND_BELOW))
+    return _svg(title, WIDTH, bottom + LEGEND_BELOW + 8, mark_safe("".join(parts)))
 
 
 def _axis(left: int, bottom: int, top: float) -> SafeString:
