@@ -52,6 +52,8 @@ COMPARE_CYCLES = 4
 
 Cell = int | float | str | None
 HIDDEN = f"<{MIN_CELL}"
+# A rate whose count is suppressed: not "<5", which would read as "under 5%".
+HIDDEN_RATE = "hidden"
 
 
 @dataclass
@@ -518,9 +520,9 @@ def _group_rows(
     rows: list[list[Cell]] = []
     for label, enrolled, matched in counts:
         if enrolled < MIN_CELL:
-            rows.append([label, HIDDEN, HIDDEN, HIDDEN])
+            rows.append([label, HIDDEN, HIDDEN, HIDDEN_RATE])
         elif matched < MIN_CELL or enrolled - matched < MIN_CELL:
-            rows.append([label, enrolled, HIDDEN, HIDDEN])
+            rows.append([label, enrolled, HIDDEN, HIDDEN_RATE])
         else:
             rows.append([label, enrolled, matched, rate(matched, enrolled)])
     return rows
@@ -649,9 +651,9 @@ def _concordance(figures: CycleFigures) -> None:
     ]:
         asked, met = counts[key], counts[f"{key}_met"]
         if asked < MIN_CELL:
-            rows.append([label, HIDDEN, HIDDEN, HIDDEN])
+            rows.append([label, HIDDEN, HIDDEN, HIDDEN_RATE])
         elif met < MIN_CELL or asked - met < MIN_CELL:
-            rows.append([label, asked, HIDDEN, HIDDEN])
+            rows.append([label, asked, HIDDEN, HIDDEN_RATE])
         else:
             rows.append([label, asked, met, rate(met, asked)])
     figures.add(

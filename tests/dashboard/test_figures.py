@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytest_django import DjangoAssertNumQueries
 
-from mentorbridge.dashboard.figures import HIDDEN, _group_rows, cycle_figures
+from mentorbridge.dashboard.figures import HIDDEN, HIDDEN_RATE, _group_rows, cycle_figures
 from mentorbridge.members.models import PrivateIdentity
 
 from ..factories import MemberFactory, enroll
@@ -75,9 +75,9 @@ def test_activity_by_month_and_comparison() -> None:
 
 
 def test_small_groups_and_their_complements_are_hidden() -> None:
-    assert _group_rows([("a", 4, 2)]) == [["a", HIDDEN, HIDDEN, HIDDEN]]
-    assert _group_rows([("b", 8, 5)]) == [["b", 8, HIDDEN, HIDDEN]]  # 3 unmatched give it away
-    assert _group_rows([("c", 8, 3)]) == [["c", 8, HIDDEN, HIDDEN]]
+    assert _group_rows([("a", 4, 2)]) == [["a", HIDDEN, HIDDEN, HIDDEN_RATE]]
+    assert _group_rows([("b", 8, 5)]) == [["b", 8, HIDDEN, HIDDEN_RATE]]  # 3 unmatched give it away
+    assert _group_rows([("c", 8, 3)]) == [["c", 8, HIDDEN, HIDDEN_RATE]]
     assert _group_rows([("d", 10, 5)]) == [["d", 10, 5, 50.0]]
 
 
@@ -90,8 +90,8 @@ def test_consented_groups_count_only_consenting_members_in_groups_of_five() -> N
         enroll(MemberFactory(), small.cycle, "mentee")
     figures = cycle_figures(small.cycle, now=NOW)
     groups = rows(figures, "by_group")
-    assert groups["First-generation students"] == [6, HIDDEN, HIDDEN]
-    assert groups["Gender: Woman"] == [HIDDEN, HIDDEN, HIDDEN]
+    assert groups["First-generation students"] == [6, HIDDEN, HIDDEN_RATE]
+    assert groups["Gender: Woman"] == [HIDDEN, HIDDEN, HIDDEN_RATE]
 
 
 def test_the_number_of_queries_does_not_grow_with_the_cycle(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from mentorbridge.dashboard.figures import HIDDEN, cycle_figures
+from mentorbridge.dashboard.figures import HIDDEN, HIDDEN_RATE, cycle_figures
 from mentorbridge.members.models import PrivateIdentity, TrainingStage
 from mentorbridge.mentorships.models import Meeting, Mentorship
 from mentorbridge.outcomes.models import Outcome
@@ -117,9 +117,9 @@ def test_breakdowns_by_school_stage_and_region_hide_small_cells() -> None:
     }
     assert rows(cycle, "by_stage") == {"MS2": [12, 6, 50.0], "MS3": [13, 8, 61.5]}
     assert rows(cycle, "by_region") == {
-        "East": [HIDDEN, HIDDEN, HIDDEN],  # 3 enrolled
+        "East": [HIDDEN, HIDDEN, HIDDEN_RATE],  # 3 enrolled
         "North": [12, 6, 50.0],
-        "South": [10, HIDDEN, HIDDEN],  # 3 unmatched would give the 7 away
+        "South": [10, HIDDEN, HIDDEN_RATE],  # 3 unmatched would give the 7 away
     }
 
 
@@ -127,17 +127,17 @@ def test_concordance_requested_and_met() -> None:
     cycle = cohort().cycle
     assert rows(cycle, "concordance") == {
         "A mentor of the same gender": [10, 5, 50.0],
-        "A shared background": [HIDDEN, HIDDEN, HIDDEN],  # three asked
+        "A shared background": [HIDDEN, HIDDEN, HIDDEN_RATE],  # three asked
     }
 
 
 def test_outcomes_per_cohort_by_meetings_held() -> None:
     cycle = cohort().cycle
     assert rows(cycle, "outcomes") == {
-        "No meeting held": [HIDDEN, HIDDEN, HIDDEN],  # three pairs (proposed meetings only)
+        "No meeting held": [HIDDEN, HIDDEN, HIDDEN_RATE],  # three pairs (proposed meetings only)
         "1–2 meetings": [10, 5, 50.0],
-        "3–5 meetings": [HIDDEN, HIDDEN, HIDDEN],
-        "6 or more meetings": [HIDDEN, HIDDEN, HIDDEN],
+        "3–5 meetings": [HIDDEN, HIDDEN, HIDDEN_RATE],
+        "6 or more meetings": [HIDDEN, HIDDEN, HIDDEN_RATE],
         "All mentees with outcomes": [13, 5, 38.5],
     }
 
@@ -146,8 +146,8 @@ def test_consented_identity_groups_of_the_cohort() -> None:
     cycle = cohort().cycle
     groups = rows(cycle, "by_group")
     # Ten consenting women, all matched: the unmatched rest (0) is under five.
-    assert groups["Gender: Woman"] == [10, HIDDEN, HIDDEN]
-    assert groups["First-generation students"] == [HIDDEN, HIDDEN, HIDDEN]
+    assert groups["Gender: Woman"] == [10, HIDDEN, HIDDEN_RATE]
+    assert groups["First-generation students"] == [HIDDEN, HIDDEN, HIDDEN_RATE]
 
 
 def test_engagement_per_pair_and_activity_by_month_of_the_small_cycle() -> None:

@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 
 from mentorbridge.core import clock
-from mentorbridge.dashboard.figures import HIDDEN, cycle_figures
+from mentorbridge.dashboard.figures import HIDDEN, HIDDEN_RATE, cycle_figures
 from mentorbridge.members.models import Member, TrainingStage
 from mentorbridge.mentorships.models import Meeting, Mentorship
 from mentorbridge.outcomes import services
@@ -108,7 +108,7 @@ def test_the_dashboard_counts_consented_ct_matches_by_meetings(coordinator: Memb
         )
     rows = {row[0]: row[1:] for row in cycle_figures(cycle).tables["outcomes"].rows}
     assert rows["3–5 meetings"] == [10, 5, 50.0]
-    assert rows["No meeting held"] == [HIDDEN, HIDDEN, HIDDEN]  # one consented mentee
+    assert rows["No meeting held"] == [HIDDEN, HIDDEN, HIDDEN_RATE]  # one consented mentee
     assert rows["All mentees with outcomes"] == [11, 6, 54.5]
     client = client_for(coordinator)
     text = client.get(f"/dashboard/cycles/{cycle.pk}/export/outcomes.csv").content.decode(
