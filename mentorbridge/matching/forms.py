@@ -35,6 +35,10 @@ class DeclineForm(forms.Form):
     )
 
 
+SHOWN_PAGE = 20  # mentors per "Show more"
+MAX_SHOWN = 200  # past this, the filters narrow the list faster than scrolling does
+
+
 class FindForm(forms.Form):
     """Filters on the recommendations page; every field optional, wrong values ignored with a message."""
 
@@ -45,11 +49,18 @@ class FindForm(forms.Form):
     region = forms.CharField(required=False, max_length=100)
     language = forms.IntegerField(required=False, min_value=1)
     stage = forms.IntegerField(required=False, min_value=1)
+    # How many of the best mentors to show: "Show more" adds a page at a time, up to MAX_SHOWN.
+    shown = forms.IntegerField(required=False, min_value=1, max_value=MAX_SHOWN)
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return {k: v for k, v in self.cleaned_data.items() if k != "shown" and v not in (None, "")}
+
+    def shown_count(self) -> int:
+        """The number of mentors to show: a whole number of pages, at least one."""
+        asked = self.cleaned_data.get("shown") if self.is_valid() else None
+        return max(-(-(asked or SHOWN_PAGE) // SHOWN_PAGE) * SHOWN_PAGE, SHOWN_PAGE)
 
 
 class MatchRunForm(forms.Form):

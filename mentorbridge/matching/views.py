@@ -21,7 +21,7 @@ from mentorbridge.programs.models import Cycle, Enrollment
 from mentorbridge.programs.selectors import get_enrollment_for_member
 
 from . import cards, pool, rankings, recommendations, services
-from .forms import DeclineForm, FindForm, RequestForm
+from .forms import MAX_SHOWN, SHOWN_PAGE, DeclineForm, FindForm, RequestForm
 from .models import MentorshipRequest
 from .selectors import get_request_by_id, get_request_for_member, get_request_for_mentor
 
@@ -43,9 +43,15 @@ def find(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     filters = form.filters()
     # The enrollment's cycle row was read just now: its pool version is current.
     entry = pool.pool_for(enrollment.cycle, version=enrollment.cycle.pool_version)
-    page = recommendations.for_mentee(enrollment, filters=filters, limit=20, entry=entry)
+    shown = form.shown_count()
+    page = recommendations.for_mentee(enrollment, filters=filters, limit=shown, entry=entry)
     _cards(enrollment, page)
-    context = {"enrollment": enrollment, "page": page, **_ranking_context(enrollment, page)}
+    context = {
+        "enrollment": enrollment,
+        "page": page,
+        "more": _more(request, page, shown),
+        **_ranking_context(enrollment, page),
+    }
     if request.htmx:
         return render(request, "matching/_recommendations.html", context)
     return render(
@@ -57,6 +63,17 @@ def find(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "filter_fields": recommendations.filter_fields(entry, filters),
         },
     )
+
+
+def _more(request: HttpRequest, page: recommendations.Page, shown: int) -> dict[str, object]:
+    """The "Show more" link under the list: the same filters with one more page of mentors, while
+    more match and the list is under its cap."""
+    left = page.matched_filters - len(page.items)
+    if left <= 0 or len(page.items) < shown or shown >= MAX_SHOWN:
+        return {"left": max(left, 0), "url": "", "count": 0}
+    query = request.GET.copy()
+    query["shown"] = str(shown + SHOWN_PAGE)
+    return {"left": left, "url": f"?{query.urlencode()}", "count": min(SHOWN_PAGE, left)}
 
 
 def _cards(enrollment: Enrollment, page: recommendations.Page) -> None:

@@ -205,3 +205,56 @@ def test_a_mentor_deleted_after_the_table_was_cached_is_skipped(
     assert response.status_code == 200
     assert "Leo Leaves" not in response.content.decode()
     assert staying.member.full_name in response.content.decode()
+
+
+def test_show_more_adds_a_page_of_mentors_with_the_same_filters(
+    mentee: Enrollment, cycle: Cycle
+) -> None:
+    for n in range(45):
+        mentor(cycle, f"Mentor {n:02d}", interests=["congenital"], topics=[])
+    client = client_for(mentee.member)
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    body = client.get(url, {"interest": interest("congenital").pk}).content.decode()
+    assert body.count('<article class="card"') == 20
+    assert "45 of 45 available mentors match; showing the 20 most compatible" in body
+    more = f"?interest={interest('congenital').pk}&amp;shown=40"
+    assert f'href="{more}"' in body and "Show 20 more" in body
+    body = client.get(url, {"interest": interest("congenital").pk, "shown": 40}).content.decode()
+    assert body.count('<article class="card"') == 40
+    assert "Show 5 more" in body
+    body = client.get(url, {"shown": 60}, HTTP_HX_REQUEST="true").content.decode()
+    assert body.count('<article class="card"') == 45
+    assert "Show" not in body and "more mentor" not in body  # everyone is shown
+
+
+def test_shown_is_a_whole_number_of_pages_and_bad_values_are_ignored(
+    mentee: Enrollment, cycle: Cycle
+) -> None:
+    for n in range(25):
+        mentor(cycle, f"Mentor {n:02d}", interests=[], topics=[])
+    client = client_for(mentee.member)
+    url = f"/matching/enrollments/{mentee.pk}/find/"
+    assert client.get(url, {"shown": 21}).content.decode().count('<article class="card"') == 25
+    for bad in ("abc", "-3", "100000"):
+        response = client.get(url, {"shown": bad})
+        assert response.status_code == 200
+        assert response.content.decode().count('<article class="card"') == 20
+        assert "were not understood" in response.content.decode()
+
+
+def test_past_the_cap_the_page_says_to_narrow_the_filters(rf: object) -> None:
+    from mentorbridge.matching.forms import MAX_SHOWN
+    from mentorbridge.matching.recommendations import Page
+    from mentorbridge.matching.views import _more
+
+    request = rf.get("/find/", {"q": "heart", "shown": MAX_SHOWN})  # type: ignore[attr-defined]
+    page = Page(
+        items=[object()] * MAX_SHOWN,  # type: ignore[list-item]
+        total_available=500,
+        matched_filters=350,
+        already_requested=set(),
+        has_mentor=False,
+    )
+    assert _more(request, page, MAX_SHOWN) == {"left": 150, "url": "", "count": 0}
+    page.matched_filters = MAX_SHOWN
+    assert _more(request, page, MAX_SHOWN)["left"] == 0
