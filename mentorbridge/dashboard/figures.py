@@ -300,6 +300,9 @@ def _requests(figures: CycleFigures) -> None:
         ),
         expired=Count("pk", filter=Q(state=MentorshipRequest.State.EXPIRED)),
         pending=Count("pk", filter=Q(state=MentorshipRequest.State.PENDING)),
+        overdue=Count(
+            "pk", filter=Q(state=MentorshipRequest.State.PENDING, deadline__lt=figures.computed_at)
+        ),
         withdrawn=Count(
             "pk",
             filter=Q(state__in=[MentorshipRequest.State.WITHDRAWN, MentorshipRequest.State.CLOSED]),
@@ -326,7 +329,11 @@ def _requests(figures: CycleFigures) -> None:
             + [["All requests", total, None]],
         )
     )
-    figures.headline["answered_in_time"] = rate(counts["in_time"], total)
+    # The headline is of the requests that came due (answered, expired, or past their deadline
+    # and not yet expired by the hourly job): counting the ones still within their deadline, or
+    # withdrawn, made a new cycle read 0%.
+    due = counts["in_time"] + counts["late"] + counts["expired"] + counts["overdue"]
+    figures.headline["answered_in_time"] = rate(counts["in_time"], due)
 
 
 def _times(figures: CycleFigures) -> None:

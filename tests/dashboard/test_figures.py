@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pytest_django import DjangoAssertNumQueries
 
@@ -9,7 +11,7 @@ from mentorbridge.dashboard.figures import HIDDEN, HIDDEN_RATE, _group_rows, cyc
 from mentorbridge.members.models import PrivateIdentity
 
 from ..factories import MemberFactory, enroll
-from .fixtures import NOW, small_cycle
+from .fixtures import NOW, T0, small_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +34,17 @@ def test_funnel_and_match_rate_are_the_hand_computed_ones() -> None:
 
 
 def test_requests_times_and_engagement() -> None:
-    figures = cycle_figures(small_cycle().cycle, now=NOW)
+    cycle = small_cycle().cycle
+    figures = cycle_figures(cycle, now=NOW)
     requests = rows(figures, "requests")
     assert requests["Answered in time"] == [1, 33.3]
     assert requests["Expired without an answer"] == [1, 33.3]
     assert requests["Still waiting"] == [1, 33.3]
+    # The headline counts the requests that came due: one answered in time, one expired, and the
+    # waiting one, past its deadline at NOW; before that deadline it is not counted.
+    assert figures.headline["answered_in_time"] == 33.3
+    early = cycle_figures(cycle, now=T0 + dt.timedelta(days=3))
+    assert early.headline["answered_in_time"] == 50.0
     times = rows(figures, "times")
     assert times["From enrolling to being matched"] == [4.0]
     assert times["From being matched to the first meeting held"] == [7.0]
