@@ -1,10 +1,11 @@
-"""The account page's form for a new personal access token."""
+"""The account page's form for a new personal access token, and the Webhooks page's forms."""
 
 from __future__ import annotations
 
 from django import forms
 
 from .models import Scope, WebhookDelivery, WebhookEvent
+from .webhooks import WebhookError, webhook_url_for_registration
 
 
 class TokenForm(forms.Form):
@@ -31,13 +32,22 @@ class WebhookForm(forms.Form):
     url = forms.CharField(
         label="URL",
         max_length=500,
-        help_text="An https address of your system that accepts POSTs (a public address).",
+        help_text="The http or https address of your system that accepts POSTs (a public "
+        "address; https in production).",
     )
     events = forms.MultipleChoiceField(
         label="Events",
         choices=WebhookEvent.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def clean_url(self) -> str:
+        """The service's own check, here too, so a wrong URL and a missing event are both
+        reported on the first submit (webhook_create checks again, for the API)."""
+        try:
+            return webhook_url_for_registration(self.cleaned_data["url"])
+        except WebhookError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class DeliveryFilterForm(forms.Form):

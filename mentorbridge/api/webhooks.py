@@ -245,10 +245,9 @@ def _events_words(events: list[str]) -> str:
     return ", ".join(events) or "none"
 
 
-def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
-    """Register `url` for `events`, with a new signing secret (shown to the caller once; never in
-    the audit entry)."""
-    _coordinator(by)
+def webhook_url_for_registration(url: str) -> str:
+    """The URL, if a new webhook may be registered for it: `webhook_url_check`, and no user name
+    or password in it. The Webhooks form runs it too, so every reason shows on the first try."""
     if "@" in urlsplit(url).netloc:
         # Refused at registration only (a webhook registered before still delivers): a URL's user
         # and password would be shown on the webhook pages, in the API's answers and in the audit
@@ -257,7 +256,14 @@ def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
             "Leave the user name and password out of the URL: every delivery is signed with "
             "the webhook's secret, which the receiver checks instead."
         )
-    checked = webhook_url_check(url)
+    return webhook_url_check(url)
+
+
+def webhook_create(*, by: Any, url: str, events: list[str]) -> Webhook:
+    """Register `url` for `events`, with a new signing secret (shown to the caller once; never in
+    the audit entry)."""
+    _coordinator(by)
+    checked = webhook_url_for_registration(url)
     events = sorted(set(events))
     with transaction.atomic():
         hook = Webhook.objects.create(

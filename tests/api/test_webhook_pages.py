@@ -203,3 +203,14 @@ def test_the_page_and_the_api_list_webhooks_through_the_one_selector(
         monkeypatch.setattr(module, "webhooks_for_coordinator", lambda user: Webhook.objects.none())
     assert hook.url not in page.get(reverse("api_webhooks")).content.decode()
     assert api.get("/coordinator/webhooks").json()["items"] == []
+
+
+def test_a_bad_url_and_a_missing_event_are_both_reported_on_the_first_submit(
+    coordinator: Member, settings: Any
+) -> None:
+    settings.WEBHOOK_ALLOW_INTERNAL_URLS = False
+    answer = client_for(coordinator).post(reverse("api_webhooks"), {"url": "http://10.1.2.3/h"})
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert "private network" in body and "This field is required." in body
+    assert not Webhook.objects.exists()
