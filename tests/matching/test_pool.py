@@ -65,11 +65,6 @@ def admin_change(client: Client, url: str, **changes: list[str]) -> None:
 
 
 @pytest.fixture
-def cycle(db: None) -> Cycle:
-    return make_cycle()
-
-
-@pytest.fixture
 def mentee(student: Member, cycle: Cycle) -> Enrollment:
     student.interests.set([Interest.objects.get(slug="congenital")])
     enrollment = enroll(student, cycle, "mentee")

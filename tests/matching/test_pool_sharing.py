@@ -12,21 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mentorbridge.matching import pool
-from mentorbridge.members.models import Institution, Interest, Member
+from mentorbridge.members.models import Institution, Interest
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from ..conftest import client_for, stage
-from ..factories import MemberFactory, enroll, make_cycle
-
-
-@pytest.fixture
-def cycle(db: None) -> Cycle:
-    return make_cycle()
-
-
-@pytest.fixture
-def mentee(student: Member, cycle: Cycle) -> Enrollment:
-    return enroll(student, cycle, "mentee")
+from ..factories import MemberFactory, enroll
 
 
 def mentor(cycle: Cycle, name: str, **kwargs: object) -> Enrollment:

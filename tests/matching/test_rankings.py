@@ -16,11 +16,6 @@ from ..factories import MemberFactory, enroll, make_cycle
 
 
 @pytest.fixture
-def cycle(db: None) -> Cycle:
-    return make_cycle()
-
-
-@pytest.fixture
 def mentee(student: Member, cycle: Cycle) -> Enrollment:
     return enroll(student, cycle, "mentee", goals="Plan away rotations.")
 

@@ -11,7 +11,7 @@ from mentorbridge.members.models import Institution, Interest, Language, Member,
 from mentorbridge.programs.models import Cycle, Enrollment
 
 from ..conftest import client_for, stage
-from ..factories import MemberFactory, enroll, make_cycle
+from ..factories import MemberFactory, enroll
 
 
 @pytest.fixture(autouse=True)
@@ -25,11 +25,6 @@ def interest(slug: str) -> Interest:
 
 def topic(slug: str) -> Topic:
     return Topic.objects.get(slug=slug)
-
-
-@pytest.fixture
-def cycle(db: None) -> Cycle:
-    return make_cycle()
 
 
 @pytest.fixture

@@ -28,16 +28,6 @@ MESSAGE = "Hello! I am an MS2 hoping to learn about CT surgery residency."
 
 
 @pytest.fixture
-def cycle(db: None) -> Cycle:
-    return make_cycle()
-
-
-@pytest.fixture
-def mentee(student: Member, cycle: Cycle) -> Enrollment:
-    return enroll(student, cycle, "mentee")
-
-
-@pytest.fixture
 def mentor(resident: Member, cycle: Cycle) -> Enrollment:
     return enroll(resident, cycle, "mentor", capacity=2)
 
