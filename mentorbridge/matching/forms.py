@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
@@ -59,8 +60,8 @@ class FindForm(forms.Form):
 
     def shown_count(self) -> int:
         """The number of mentors to show: a whole number of pages, at least one."""
-        asked = self.cleaned_data.get("shown") if self.is_valid() else None
-        return max(-(-(asked or SHOWN_PAGE) // SHOWN_PAGE) * SHOWN_PAGE, SHOWN_PAGE)
+        asked = (self.cleaned_data.get("shown") if self.is_valid() else None) or SHOWN_PAGE
+        return math.ceil(asked / SHOWN_PAGE) * SHOWN_PAGE
 
 
 class MatchRunForm(forms.Form):
